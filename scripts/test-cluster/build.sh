@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Builds the test cluster's binaries (kube-apiserver, etcd) from the Go module proxy and caches
+# them outside the repository, keyed by version. A second run only checks the cache.
+#
+#   scripts/test-cluster/build.sh          build (or reuse) both binaries, print their paths
+#
+# Versions: KUBE_VERSION (default below) must have a kubectl of the same minor on this machine
+# (kubectl.1.33 is the newest here), ETCD_VERSION a go.etcd.io/etcd/server/v3 release.
+set -euo pipefail
+
+KUBE_VERSION="${KUBE_VERSION:-v1.33.13}"
+ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/shoot-maintenance"
+BIN="$CACHE/bin"
+mkdir -p "$BIN"
+
+log() { printf '[test-cluster %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# Prints a dot every 30 s while a long command runs, so CI logs show progress.
+with_progress() {
+  local what="$1"; shift
+  local start=$SECONDS
+  ( while sleep 30; do log "$what: still building ($((SECONDS - start)) s)"; done ) &
+  local ticker=$!
+  local rc=0
+  "$@" || rc=$?
+  kill "$ticker" 2>/dev/null || true
+  wait "$ticker" 2>/dev/null || true
+  if [ "$rc" -ne 0 ]; then log "$what: FAILED after $((SECONDS - start)) s"; return "$rc"; fi
+  log "$what: built in $((SECONDS - start)) s"
+}
+
+build_kube_apiserver() {
+  local out="$BIN/kube-apiserver-$KUBE_VERSION"
+  if [ -x "$out" ]; then log "kube-apiserver $KUBE_VERSION: cached at $out"; return; fi
+  local minor_patch="${KUBE_VERSION#v1.}"            # 33.13
+  local staging_version="v0.$minor_patch"            # v0.33.13
+  local work; work=$(mktemp -d)
+  log "kube-apiserver $KUBE_VERSION: resolving k8s.io/kubernetes module (staging modules at $staging_version)"
+  (
+    cd "$work"
+    go mod init shoot-maintenance.local/kube-apiserver-build >/dev/null 2>&1
+    local gomod
+    gomod=$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
+    [ -n "$gomod" ] || { log "could not download k8s.io/kubernetes@$KUBE_VERSION"; exit 1; }
+    # Each staging replace (k8s.io/x => ./staging/src/k8s.io/x) becomes a replace by the
+    # published module of the same release, since a dependency's replaces are ignored.
+    {
+      echo "require k8s.io/kubernetes $KUBE_VERSION"
+      grep -E '^\s*k8s\.io/[a-z0-9-]+ => \./staging/src/k8s\.io/' "$gomod" \
+        | awk -v v="$staging_version" '{ print "replace " $1 " => " $1 " " v }'
+    } >> go.mod
+    # -mod=mod resolves only what the kube-apiserver package graph needs (a tidy would also
+    # chase the test imports of every k8s.io/kubernetes package, some of which do not resolve).
+    log "kube-apiserver $KUBE_VERSION: downloading modules"
+    go mod download -x k8s.io/kubernetes 2>/dev/null || true
+    with_progress "kube-apiserver $KUBE_VERSION" \
+      go build -trimpath -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${minor_patch%%.*}" \
+      -mod=mod -o "$out.tmp" k8s.io/kubernetes/cmd/kube-apiserver
+    mv "$out.tmp" "$out"
+  )
+  rm -rf "$work"
+}
+
+build_etcd() {
+  local out="$BIN/etcd-$ETCD_VERSION"
+  if [ -x "$out" ]; then log "etcd $ETCD_VERSION: cached at $out"; return; fi
+  local work; work=$(mktemp -d)
+  log "etcd $ETCD_VERSION: resolving go.etcd.io/etcd/server/v3"
+  (
+    cd "$work"
+    go mod init shoot-maintenance.local/etcd-build >/dev/null 2>&1
+    cat > tools.go <<'GO'
+//go:build tools
+
+package tools
+
+import _ "go.etcd.io/etcd/server/v3"
+GO
+    go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >/dev/null
+    go mod tidy
+    with_progress "etcd $ETCD_VERSION" go build -trimpath -ldflags "-s -w" -o "$out.tmp" go.etcd.io/etcd/server/v3
+    mv "$out.tmp" "$out"
+  )
+  rm -rf "$work"
+}
+
+build_etcd
+build_kube_apiserver
+log "kube-apiserver version: $("$BIN/kube-apiserver-$KUBE_VERSION" --version)"
+log "etcd version: $("$BIN/etcd-$ETCD_VERSION" --version | head -1)"
+echo "KUBE_APISERVER=$BIN/kube-apiserver-$KUBE_VERSION"
+echo "ETCD=$BIN/etcd-$ETCD_VERSION"

@@ -1,0 +1,131 @@
+// The typed view of a Shoot (core.gardener.cloud/v1beta1) that this project reads and writes.
+// Only the fields we use are named; everything else is carried through untouched via the index
+// signatures. Objects arrive as untrusted JSON: the admission layer checks the named fields'
+// types (src/admission/object-shape.ts) before any core function sees them.
+
+export const SHOOT_API_VERSION = 'core.gardener.cloud/v1beta1';
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface TimeWindowSpec {
+  begin?: string;
+  end?: string;
+}
+
+export interface MaintenanceAutoUpdate {
+  kubernetesVersion?: boolean;
+  machineImageVersion?: boolean;
+}
+
+export interface MaintenanceSpec {
+  autoUpdate?: MaintenanceAutoUpdate;
+  timeWindow?: TimeWindowSpec;
+  confineSpecUpdateRollout?: boolean;
+  [key: string]: unknown;
+}
+
+export interface WorkerMachineImage {
+  name?: string;
+  version?: string;
+}
+
+export interface ContainerRuntime {
+  type: string;
+}
+
+export interface WorkerCRI {
+  name: string;
+  containerRuntimes?: ContainerRuntime[];
+}
+
+export interface Worker {
+  name: string;
+  machine: {
+    type: string;
+    image?: WorkerMachineImage;
+    architecture?: string;
+    [key: string]: unknown;
+  };
+  cri?: WorkerCRI;
+  kubernetes?: { version?: string; [key: string]: unknown };
+  /** AutoRollingUpdate (default), AutoInPlaceUpdate, ManualInPlaceUpdate. */
+  updateStrategy?: string;
+  minimum?: number;
+  maximum?: number;
+  [key: string]: unknown;
+}
+
+export interface ShootSpec {
+  cloudProfileName?: string;
+  cloudProfile?: { kind?: string; name: string };
+  kubernetes: { version: string; [key: string]: unknown };
+  provider: { type: string; workers?: Worker[]; [key: string]: unknown };
+  maintenance?: MaintenanceSpec;
+  hibernation?: { enabled?: boolean; [key: string]: unknown };
+  region?: string;
+  [key: string]: unknown;
+}
+
+export type LastOperationState = 'Processing' | 'Succeeded' | 'Error' | 'Failed' | 'Pending' | 'Aborted';
+
+export interface LastOperation {
+  type?: string;
+  state?: LastOperationState | string;
+  lastUpdateTime?: string;
+  description?: string;
+  progress?: number;
+}
+
+export type LastMaintenanceState = 'Processing' | 'Succeeded' | 'Failed';
+
+export interface LastMaintenance {
+  description: string;
+  triggeredTime: string;
+  state: LastMaintenanceState;
+  failureReason?: string;
+}
+
+export interface ShootStatus {
+  lastOperation?: LastOperation;
+  lastMaintenance?: LastMaintenance;
+  isHibernated?: boolean;
+  [key: string]: unknown;
+}
+
+export interface Shoot {
+  apiVersion: string;
+  kind: 'Shoot' | string;
+  metadata: ObjectMeta;
+  spec: ShootSpec;
+  status?: ShootStatus;
+}
+
+/** The CloudProfile a shoot names: `spec.cloudProfile.name` wins over `spec.cloudProfileName`. */
+export function cloudProfileNameOf(shoot: Shoot): string | undefined {
+  return shoot.spec.cloudProfile?.name ?? shoot.spec.cloudProfileName;
+}
+
+export function workersOf(shoot: Shoot): Worker[] {
+  return shoot.spec.provider.workers ?? [];
+}
+
+export function annotationsOf(shoot: Shoot): Record<string, string> {
+  return shoot.metadata.annotations ?? {};
+}
+
+/** Deep copy of a JSON value (objects here are always plain JSON). */
+export function deepCopy<T>(value: T): T {
+  return structuredClone(value);
+}
