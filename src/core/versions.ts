@@ -1,0 +1,480 @@
+// Version rules of the catalogue (reference §2.3, §2.4, §2.6, §5.2): lenient semantic versions,
+// classification against `now`, and the searches maintenance uses to pick a target version.
+// The searches follow Gardener's v1beta1 helper (pkg/api/core/v1beta1/helper/cloudprofile.go)
+// step by step, including its quirks, so that a shoot lands on the same version as in Gardener.
+
+import semver from 'semver';
+import type {
+  ExpirableVersion,
+  MachineImageUpdateStrategy,
+  MachineImageVersion,
+  VersionClassification,
+} from './cloudprofile-types.js';
+import { goQuote } from './field-errors.js';
+
+/** A parsed semantic version (npm `semver`). */
+export type SemVer = semver.SemVer;
+
+/** One lifecycle stage with its start as epoch ms (−Infinity when the stage has no start time). */
+export interface ParsedLifecycleStage {
+  classification: string;
+  startMs: number;
+}
+
+/** A catalogue version parsed once: its semver, its normalised form and its lifecycle instants. */
+export interface IndexedVersion<T extends ExpirableVersion = ExpirableVersion | MachineImageVersion> {
+  raw: T;
+  /** The version exactly as the CloudProfile spells it. */
+  version: string;
+  semver: SemVer;
+  /** Leading `v` and any `-`/`+`/`~` suffix stripped (Gardener's normalisation). */
+  normalized: string;
+  /** The normalised form parsed (undefined if it does not parse). */
+  normalizedSemver: SemVer | undefined;
+  /** Pre-parsed instants for classification; undefined means "always supported". */
+  stages: ParsedLifecycleStage[] | undefined;
+}
+
+// ---- parsing and comparing ------------------------------------------------------------------
+
+// Masterminds/semver's lenient form: optional `v`, one to three numeric parts, optional
+// prerelease and build metadata.
+const LENIENT_VERSION = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
+
+/** Parse like Masterminds `semver.NewVersion`: `1` = 1.0.0, `1.7` = 1.7.0, leading `v`, prerelease and build kept. */
+export function parseVersionLenient(v: string): SemVer | undefined {
+  const m = LENIENT_VERSION.exec(v);
+  if (!m) return undefined;
+  const num = (s: string | undefined) => (s === undefined ? '0' : String(Number(s)));
+  const text = `${num(m[1])}.${num(m[2])}.${num(m[3])}${m[4] ? `-${m[4]}` : ''}${m[5] ? `+${m[5]}` : ''}`;
+  return semver.parse(text) ?? undefined;
+}
+
+/** Gardener's version normalisation: strip a leading `v` and any `-`/`+`/`~` suffix. */
+export function normalizeVersion(v: string): string {
+  const withoutV = v.startsWith('v') ? v.slice(1) : v;
+  const cut = withoutV.search(/[-+~]/);
+  return cut === -1 ? withoutV : withoutV.slice(0, cut);
+}
+
+/** Lenient semver compare (prerelease below release, build ignored); unparsable sorts below parsable. */
+export function compareVersions(a: string, b: string): number {
+  const va = parseVersionLenient(a);
+  const vb = parseVersionLenient(b);
+  if (va && vb) return semver.compare(va, vb);
+  if (va) return 1;
+  if (vb) return -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Gardener's `versionutils.CompareVersions` order: both sides normalised first (suffixes ignored). */
+export function compareNormalizedVersions(a: string, b: string): number {
+  return compareVersions(normalizeVersion(a), normalizeVersion(b));
+}
+
+/** Parse a KubeletVersionConstraint-style range (Masterminds syntax: `,` means AND) into an npm range. */
+export function parseVersionConstraint(constraint: string): semver.Range | undefined {
+  const text = constraint.replace(/,/g, ' ');
+  try {
+    return new semver.Range(text);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---- classification (§2.3) ------------------------------------------------------------------
+
+function instantMs(value: string): number {
+  const ms = Date.parse(value);
+  // An unreadable instant never arrives (CloudProfile validation and the CRD schema reject it).
+  return Number.isNaN(ms) ? Number.POSITIVE_INFINITY : ms;
+}
+
+/** The lifecycle of a version as stages; legacy `classification`/`expirationDate` are synthesised. */
+export function lifecycleStagesOf(v: ExpirableVersion): ParsedLifecycleStage[] | undefined {
+  if (v.lifecycle && v.lifecycle.length > 0) {
+    return v.lifecycle.map((s) => ({
+      classification: s.classification,
+      startMs: s.startTime ? instantMs(s.startTime) : Number.NEGATIVE_INFINITY,
+    }));
+  }
+  if (!v.classification && !v.expirationDate) return undefined;
+  const stages: ParsedLifecycleStage[] = [
+    { classification: v.classification || 'supported', startMs: Number.NEGATIVE_INFINITY },
+  ];
+  if (v.expirationDate) stages.push({ classification: 'expired', startMs: instantMs(v.expirationDate) });
+  return stages;
+}
+
+const KNOWN_CLASSIFICATIONS: ReadonlySet<string> = new Set(['preview', 'supported', 'deprecated', 'expired', 'unavailable']);
+
+function isIndexed(v: ExpirableVersion | IndexedVersion): v is IndexedVersion {
+  return 'semver' in v && 'raw' in v;
+}
+
+/** §2.3 CurrentLifecycleClassification at `now` (a stage counts once its start is strictly before now). */
+export function classificationOf(v: ExpirableVersion | IndexedVersion, now: Date): VersionClassification {
+  const stages = isIndexed(v) ? v.stages : lifecycleStagesOf(v);
+  if (!stages) return 'supported';
+  const t = now.getTime();
+  let current = 'unavailable';
+  for (const stage of stages) if (stage.startMs < t) current = stage.classification;
+  // Unknown values are rejected by CloudProfile validation; treat any that slip through as supported.
+  return (KNOWN_CLASSIFICATIONS.has(current) ? current : 'supported') as VersionClassification;
+}
+
+/** Whether the version is expired at `now`. */
+export function isExpired(v: ExpirableVersion | IndexedVersion, now: Date): boolean {
+  return classificationOf(v, now) === 'expired';
+}
+/** Whether the version is active (neither expired nor unavailable) at `now`. */
+export function isActive(v: ExpirableVersion | IndexedVersion, now: Date): boolean {
+  const c = classificationOf(v, now);
+  return c !== 'expired' && c !== 'unavailable';
+}
+/** Whether the version is in preview at `now`. */
+export function isPreview(v: ExpirableVersion | IndexedVersion, now: Date): boolean {
+  return classificationOf(v, now) === 'preview';
+}
+/** Whether the version is deprecated at `now`. */
+export function isDeprecated(v: ExpirableVersion | IndexedVersion, now: Date): boolean {
+  return classificationOf(v, now) === 'deprecated';
+}
+/** Whether the version is supported at `now`. */
+export function isSupported(v: ExpirableVersion | IndexedVersion, now: Date): boolean {
+  return classificationOf(v, now) === 'supported';
+}
+
+// ---- indexing -------------------------------------------------------------------------------
+
+/** Parse + sort (descending) once per CloudProfile change; every selection below takes these lists.
+ *  Unparsable versions are left out (CloudProfile validation rejects them). Equal versions keep their order. */
+export function indexVersions<T extends ExpirableVersion>(versions: T[]): IndexedVersion<T>[] {
+  const indexed: IndexedVersion<T>[] = [];
+  for (const raw of versions) {
+    const parsed = parseVersionLenient(raw.version);
+    if (!parsed) continue;
+    indexed.push({
+      raw,
+      version: raw.version,
+      semver: parsed,
+      normalized: normalizeVersion(raw.version),
+      normalizedSemver: parseVersionLenient(normalizeVersion(raw.version)),
+      stages: lifecycleStagesOf(raw),
+    });
+  }
+  return indexed
+    .map((v, i) => ({ v, i }))
+    .sort((a, b) => semver.compare(b.v.semver, a.v.semver) || a.i - b.i)
+    .map(({ v }) => v);
+}
+
+/** KubernetesVersionExistsInCloudProfile: normalised comparison. */
+export function findVersion<T extends IndexedVersion>(versions: T[], version: string): T | undefined {
+  const wanted = parseVersionLenient(normalizeVersion(version));
+  if (!wanted) return undefined;
+  return versions.find((v) => v.normalizedSemver !== undefined && semver.compare(v.normalizedSemver, wanted) === 0);
+}
+
+// ---- selection (§2.4, §2.6) -----------------------------------------------------------------
+
+type Predicate = (v: IndexedVersion) => boolean;
+
+/** Highest version passing all predicates, never a preview one (GetLatestQualifyingVersion). */
+function latestQualifying(versions: IndexedVersion[], now: Date, keep: Predicate[]): IndexedVersion | undefined {
+  // `versions` is sorted descending with ties in catalogue order, so the first match is Gardener's pick.
+  return versions.find((v) => !isPreview(v, now) && keep.every((p) => p(v)));
+}
+
+/** getVersionForAutoUpdate: higher than current, not expired, not preview; prefer non-deprecated. */
+function versionForAutoUpdate(versions: IndexedVersion[], current: SemVer, now: Date, extra: Predicate[]): string | undefined {
+  const keep: Predicate[] = [(v) => !isExpired(v, now), (v) => semver.compare(v.semver, current) > 0, ...extra];
+  const nonDeprecated = latestQualifying(versions, now, [...keep, (v) => !isDeprecated(v, now)]);
+  return (nonDeprecated ?? latestQualifying(versions, now, keep))?.version;
+}
+
+/** The Masterminds tilde range `~<normalised current>`, applied to the candidate's normalised form. */
+function withinPatchRangeOf(current: SemVer): Predicate {
+  const base = parseVersionLenient(normalizeVersion(current.version));
+  return (v) => {
+    const candidate = v.normalizedSemver;
+    if (!base || !candidate) return false;
+    return candidate.major === base.major && candidate.minor === base.minor && candidate.patch >= base.patch;
+  };
+}
+
+/** §2.4 patch auto-update: same major.minor (tilde on normalised current), > current, not expired, not preview;
+ *  highest non-deprecated, else highest deprecated. */
+export function latestPatchForAutoUpdate(versions: IndexedVersion[], current: string, now: Date): string | undefined {
+  const cur = parseVersionLenient(current);
+  if (!cur) return undefined;
+  return versionForAutoUpdate(versions, cur, now, [withinPatchRangeOf(cur)]);
+}
+
+/** §2.6 minor strategy, auto: a higher patch first, else the highest higher version of the same major. */
+export function latestVersionInMajorForAutoUpdate(versions: IndexedVersion[], current: string, now: Date): string | undefined {
+  const cur = parseVersionLenient(current);
+  if (!cur) return undefined;
+  return (
+    latestPatchForAutoUpdate(versions, current, now) ??
+    versionForAutoUpdate(versions, cur, now, [(v) => v.semver.major === cur.major])
+  );
+}
+
+/** §2.6 major strategy, auto: a higher patch first, else the overall highest higher version. */
+export function latestVersionForAutoUpdate(versions: IndexedVersion[], current: string, now: Date): string | undefined {
+  const cur = parseVersionLenient(current);
+  if (!cur) return undefined;
+  return latestPatchForAutoUpdate(versions, current, now) ?? versionForAutoUpdate(versions, cur, now, []);
+}
+
+/** §2.4 forced: next minor exactly (same major), non-preview, highest non-expired else highest expired. */
+export function versionForForcedUpdateToConsecutiveMinor(versions: IndexedVersion[], current: string, now: Date): string | undefined {
+  const cur = parseVersionLenient(current);
+  if (!cur) return undefined;
+  const nextMinor: Predicate = (v) => v.semver.major === cur.major && v.semver.minor === cur.minor + 1;
+  return (
+    latestQualifying(versions, now, [nextMinor, (v) => !isExpired(v, now)]) ?? latestQualifying(versions, now, [nextMinor])
+  )?.version;
+}
+
+/** GetQualifyingVersionForNextHigher: the highest qualifying version of the lowest higher minor/major that has
+ *  one, plus the lowest higher minor/major present at all (over every version, as Gardener computes it). */
+function qualifyingForNextHigher(
+  versions: IndexedVersion[],
+  key: (v: SemVer) => number,
+  current: SemVer,
+  now: Date,
+  keep: Predicate[],
+): { found: IndexedVersion | undefined; next: number | undefined } {
+  const ascending = [...versions].reverse();
+  let next: number | undefined;
+  let found: IndexedVersion | undefined;
+  for (const v of ascending) {
+    const k = key(v.semver);
+    if (k > key(current) && (next === undefined || k < next)) next = k;
+    if (isPreview(v, now) || !keep.every((p) => p(v))) continue;
+    if (found && k > key(found.semver)) break;
+    found = v;
+  }
+  return { found, next };
+}
+
+/** getVersionForMachineImageForceUpdate: prefer non-expired; allow expired when none, or when the non-expired
+ *  pick skipped the next existing minor/major (§2.6 item 10 quirk included). */
+function versionForMachineImageForceUpdate(
+  versions: IndexedVersion[],
+  key: (v: SemVer) => number,
+  current: SemVer,
+  now: Date,
+  keep: Predicate[],
+): string | undefined {
+  const first = qualifyingForNextHigher(versions, key, current, now, [...keep, (v) => !isExpired(v, now)]);
+  const skipped = first.found !== undefined && first.next !== undefined && key(first.found.semver) > first.next;
+  if (first.found && !skipped) return first.found.version;
+  return qualifyingForNextHigher(versions, key, current, now, keep).found?.version;
+}
+
+/** §2.6 patch strategy, forced: the lowest higher minor (same major) with a non-preview version; its highest. */
+export function versionForForcedUpdateToNextHigherMinor(versions: IndexedVersion[], current: string, now: Date): string | undefined {
+  const cur = parseVersionLenient(current);
+  if (!cur) return undefined;
+  return versionForMachineImageForceUpdate(versions, (v) => v.minor, cur, now, [
+    (v) => v.semver.major === cur.major,
+    (v) => v.semver.minor > cur.minor,
+  ]);
+}
+
+/** §2.6 minor strategy, forced: the lowest higher major with a non-preview version; its highest. */
+export function versionForForcedUpdateToNextHigherMajor(versions: IndexedVersion[], current: string, now: Date): string | undefined {
+  const cur = parseVersionLenient(current);
+  if (!cur) return undefined;
+  return versionForMachineImageForceUpdate(versions, (v) => v.major, cur, now, [(v) => v.semver.major > cur.major]);
+}
+
+// ---- decisions and their texts ----------------------------------------------------------------
+
+/** Reasons maintenance gives for a Kubernetes version update (reference §2.4). */
+export const KUBERNETES_UPDATE_REASON = {
+  vanished: 'Version does not exist in CloudProfile',
+  expired: 'Kubernetes version expired - force update required',
+  auto: 'Automatic update of Kubernetes version configured',
+} as const;
+
+/** Reasons maintenance gives for a machine image update (reference §2.6 step 5). */
+export const MACHINE_IMAGE_UPDATE_REASON = {
+  vanished: 'Version does not exist in CloudProfile',
+  expired: (strategy: string) => `Machine image version expired - force update required (image update strategy: ${strategy})`,
+  auto: (strategy: string) =>
+    `Automatic update of the machine image version is configured (image update strategy: ${strategy})`,
+} as const;
+
+/** `cannot perform forceful update of expired version "<cur>". No suitable version found in CloudProfile - ...` */
+export function forcefulUpdateImpossibleText(current: string): string {
+  return `cannot perform forceful update of expired version ${goQuote(current)}. No suitable version found in CloudProfile - this is most likely a misconfiguration of the CloudProfile`;
+}
+
+/** The failure description of a Kubernetes version result: `could not determine higher suitable version than "<cur>": <error>`. */
+export function higherVersionFailureText(current: string, error: string): string {
+  return `could not determine higher suitable version than ${goQuote(current)}: ${error}`;
+}
+
+/** §2.4 decision + target for a Kubernetes version (control plane or worker pool). */
+export type VersionUpdate =
+  | { kind: 'none' }
+  | { kind: 'update'; from: string; to: string; reason: string; forced: boolean }
+  | { kind: 'error'; from: string; reason: string; error: string; forced: boolean };
+
+/** §2.4 decision + target for a Kubernetes version (control plane or worker pool), with DESIGN difference 6
+ *  for a version missing from the profile unless `forceUpdateVanishedVersions`. */
+export function decideKubernetesVersionUpdate(args: {
+  current: string;
+  versions: IndexedVersion[];
+  autoUpdate: boolean;
+  now: Date;
+  forceUpdateVanishedVersions: boolean;
+}): VersionUpdate {
+  const { current, versions, autoUpdate, now } = args;
+  // Gardener fails the comparison for an unreadable version and maintains nothing.
+  if (!parseVersionLenient(normalizeVersion(current))) return { kind: 'none' };
+  const existing = findVersion(versions, current);
+
+  let reason: string;
+  let forced: boolean;
+  if (!existing) {
+    reason = KUBERNETES_UPDATE_REASON.vanished;
+    forced = args.forceUpdateVanishedVersions;
+    if (!forced && !autoUpdate) return { kind: 'none' };
+  } else if (isExpired(existing, now)) {
+    reason = KUBERNETES_UPDATE_REASON.expired;
+    forced = true;
+  } else if (autoUpdate) {
+    reason = KUBERNETES_UPDATE_REASON.auto;
+    forced = false;
+  } else {
+    return { kind: 'none' };
+  }
+
+  // Always try the patch update first, even when forced.
+  const patch = latestPatchForAutoUpdate(versions, current, now);
+  if (patch !== undefined) return { kind: 'update', from: current, to: patch, reason, forced };
+  if (!forced) return { kind: 'none' };
+  const nextMinor = versionForForcedUpdateToConsecutiveMinor(versions, current, now);
+  if (nextMinor !== undefined) return { kind: 'update', from: current, to: nextMinor, reason, forced };
+  return { kind: 'error', from: current, reason, error: forcefulUpdateImpossibleText(current), forced };
+}
+
+/** Masterminds' error text for an unparsable version. */
+const INVALID_SEMVER = 'Invalid Semantic Version';
+
+/** §2.6 step 6: target by updateStrategy for an image version that must (forced) or may (auto) be updated,
+ *  with the exact error wrapping texts of §2.6. */
+export function decideMachineImageTarget(args: {
+  imageName: string;
+  strategy: MachineImageUpdateStrategy;
+  versions: IndexedVersion[];
+  current: string;
+  forced: boolean;
+  now: Date;
+}): { kind: 'none' } | { kind: 'update'; to: string } | { kind: 'error'; error: string } {
+  const { imageName, strategy, versions, current, forced, now } = args;
+  const wrap = (inner: string) => ({
+    kind: 'error' as const,
+    error: `failed to determine the target version for maintenance of machine image ${goQuote(imageName)} with strategy ${goQuote(strategy)}: ${inner}`,
+  });
+  if (!parseVersionLenient(current)) {
+    return wrap(`failed to determine a higher patch version for automatic update: ${INVALID_SEMVER}`);
+  }
+
+  const auto =
+    strategy === 'patch'
+      ? latestPatchForAutoUpdate(versions, current, now)
+      : strategy === 'minor'
+        ? latestVersionInMajorForAutoUpdate(versions, current, now)
+        : latestVersionForAutoUpdate(versions, current, now);
+  if (auto !== undefined) return { kind: 'update', to: auto };
+  if (!forced) return { kind: 'none' };
+
+  if (strategy !== 'patch' && strategy !== 'minor') {
+    // The overall latest version is expired: nothing higher to force to.
+    return wrap(
+      `failed to determine version for forceful update: either the machine image ${goQuote(imageName)} is reaching end of life and migration to another machine image is required or there is a misconfiguration in the CloudProfile. If it is the latter, make sure the machine image in the CloudProfile has at least one version that is not expired, not in preview and greater or equal to the current Shoot image version ${goQuote(current)}`,
+    );
+  }
+  const target =
+    strategy === 'patch'
+      ? versionForForcedUpdateToNextHigherMinor(versions, current, now)
+      : versionForForcedUpdateToNextHigherMajor(versions, current, now);
+  if (target !== undefined) return { kind: 'update', to: target };
+  return wrap(forcefulUpdateImpossibleText(current));
+}
+
+// ---- version completion (§5.2) ----------------------------------------------------------------
+
+const UINT64_MAX = (1n << 64n) - 1n;
+
+/** Go's strconv.ParseUint(s, 10, 0) on a 64-bit platform. */
+function parseUint(part: string): bigint | undefined {
+  if (!/^[0-9]+$/.test(part)) return undefined;
+  const n = BigInt(part);
+  return n <= UINT64_MAX ? n : undefined;
+}
+
+/** A short version prefix (`""`, `X`, `X.Y`) split as Gardener's mutator does; 3 parts → `complete`. */
+export type VersionPrefix =
+  | { kind: 'complete' }
+  | { kind: 'prefix'; major?: bigint; minor?: bigint }
+  | { kind: 'invalid'; part: string; reason: 'syntax' | 'range' };
+
+/** Split a version on `.` like Gardener's mutator (minor checked before major). */
+export function parseVersionPrefix(input: string): VersionPrefix {
+  const parts = input.split('.');
+  if (parts.length === 3) return { kind: 'complete' };
+  const check = (part: string): VersionPrefix | bigint => {
+    const n = parseUint(part);
+    if (n !== undefined) return n;
+    return { kind: 'invalid', part, reason: /^[0-9]+$/.test(part) ? 'range' : 'syntax' };
+  };
+  let minor: bigint | undefined;
+  let major: bigint | undefined;
+  const minorPart = parts[1];
+  if (parts.length === 2 && minorPart) {
+    const r = check(minorPart);
+    if (typeof r !== 'bigint') return r;
+    minor = r;
+  }
+  const majorPart = parts[0];
+  if (majorPart) {
+    const r = check(majorPart);
+    if (typeof r !== 'bigint') return r;
+    major = r;
+  }
+  return { kind: 'prefix', major, minor };
+}
+
+/** Whether a parsed version matches a prefix's major (and minor, when given). */
+export function matchesVersionPrefix(v: SemVer, prefix: { major?: bigint; minor?: bigint }): boolean {
+  return (
+    (prefix.major === undefined || BigInt(v.major) === prefix.major) &&
+    (prefix.minor === undefined || BigInt(v.minor) === prefix.minor)
+  );
+}
+
+/** §5.2 short version completion for Kubernetes: "", "1", "1.27" → latest *supported* match; 3 parts → unchanged.
+ *  Errors: the exact `must be a semantic version` / `couldn't find a suitable version for <input>. ...` texts. */
+export function completeKubernetesVersion(
+  input: string,
+  versions: IndexedVersion[],
+  now: Date,
+): { ok: true; version: string } | { ok: false; badValue: string; detail: string } {
+  const prefix = parseVersionPrefix(input);
+  if (prefix.kind === 'complete') return { ok: true, version: input };
+  if (prefix.kind === 'invalid') return { ok: false, badValue: prefix.part, detail: 'must be a semantic version' };
+  const latest = versions.find((v) => isSupported(v, now) && matchesVersionPrefix(v.semver, prefix));
+  if (latest) return { ok: true, version: latest.semver.version };
+  return {
+    ok: false,
+    badValue: input,
+    detail: `couldn't find a suitable version for ${input}. Suitable versions have a non-expired expiration date and are no 'preview' versions. 'Preview'-classified versions have to be selected explicitly`,
+  };
+}
