@@ -1,8 +1,128 @@
+// `shoot-maintenance review --request FILE [--cloud-profile FILE]... [--now ISO] [--webhook mutate|validate]`:
+// one AdmissionReview through the same handlers the server uses, as kube-apiserver would call
+// them: the mutating webhook, then the validating one on the mutated object. Prints one response
+// AdmissionReview as JSON; unreadable input is a one-line error and a non-zero exit.
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { validateCloudProfileReview } from '../admission/cloudprofile-handlers.js';
+import { DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_SCHEDULER_USER, type AdmissionDeps } from '../admission/handler-deps.js';
+import { applyJsonPatch } from '../admission/json-patch.js';
+import {
+  assertSafeDocument,
+  decodeAdmissionReview,
+  encodeAdmissionReview,
+  patchOf,
+  type AdmissionRequest,
+  type AdmissionResponse,
+  type AdmissionReviewResponse,
+} from '../admission/review.js';
+import { mutateShootReview, validateShootReview } from '../admission/shoot-handlers.js';
+import { loadCloudProfileFiles, StaticCloudProfileSource } from '../webhook/cloudprofile-source.js';
 
-// Placeholder until the command is implemented; replaced by its owner.
+export type WebhookChoice = 'mutate' | 'validate' | 'both';
+
+export interface ReviewOptions {
+  request: string;
+  cloudProfile?: string[];
+  now?: string;
+  webhook?: WebhookChoice;
+  schedulerUser?: string[];
+  expiryWarningDays?: number;
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return (text.split('\n')[0] ?? text).replace(/:\s*$/, '');
+}
+
+/** Reads an AdmissionReview request from a JSON or YAML file; errors are one line. */
+export function readReviewFile(path: string): AdmissionRequest {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read ${path}: ${firstLine(err)}`, { cause: err });
+  }
+  let document: unknown;
+  try {
+    document = parseYaml(text, { maxAliasCount: 100 });
+  } catch (err) {
+    throw new Error(`${path} is not valid JSON or YAML: ${firstLine(err)}`, { cause: err });
+  }
+  try {
+    assertSafeDocument(document);
+    return decodeAdmissionReview(document).request;
+  } catch (err) {
+    throw new Error(`${path}: ${firstLine(err)}`, { cause: err });
+  }
+}
+
+function resourceOf(request: AdmissionRequest): 'shoots' | 'cloudprofiles' {
+  const resource = (request.resource as { resource?: unknown } | undefined)?.resource;
+  const kind = (request.kind as { kind?: unknown } | undefined)?.kind ?? (request.object ?? request.oldObject)?.kind;
+  return resource === 'cloudprofiles' || kind === 'CloudProfile' ? 'cloudprofiles' : 'shoots';
+}
+
+/** The mutating then validating answer, combined as kube-apiserver would see them. */
+export function reviewRequest(request: AdmissionRequest, deps: AdmissionDeps, webhook: WebhookChoice = 'both'): AdmissionResponse {
+  if (resourceOf(request) === 'cloudprofiles') {
+    if (webhook === 'mutate') throw new Error('there is no mutating webhook for cloudprofiles');
+    return validateCloudProfileReview(request, deps);
+  }
+  if (webhook === 'validate') return validateShootReview(request, deps);
+  const mutation = mutateShootReview(request, deps);
+  if (webhook === 'mutate' || !mutation.allowed) return mutation;
+  const mutated = request.object ? applyJsonPatch(request.object, patchOf(mutation)) : request.object;
+  const validation = validateShootReview({ ...request, object: mutated }, deps);
+  const warnings = [...(mutation.warnings ?? []), ...(validation.warnings ?? [])];
+  const combined: AdmissionResponse = validation.allowed ? { ...mutation } : { ...validation };
+  delete combined.warnings;
+  if (warnings.length > 0) combined.warnings = warnings;
+  return combined;
+}
+
+export function runReview(options: ReviewOptions): AdmissionReviewResponse {
+  const now = options.now === undefined ? new Date() : new Date(options.now);
+  if (Number.isNaN(now.getTime())) throw new Error(`--now ${JSON.stringify(options.now)} is not an ISO 8601 instant`);
+  const webhook = options.webhook ?? 'both';
+  if (!['mutate', 'validate', 'both'].includes(webhook)) {
+    throw new Error(`--webhook must be mutate or validate, not ${JSON.stringify(webhook)}`);
+  }
+  const profiles = options.cloudProfile?.length ? loadCloudProfileFiles(options.cloudProfile) : new StaticCloudProfileSource();
+  const request = readReviewFile(options.request);
+  const deps: AdmissionDeps = {
+    profiles,
+    now: () => now,
+    schedulerUsers: options.schedulerUser?.length ? options.schedulerUser : [DEFAULT_SCHEDULER_USER],
+    expiryWarningDays: options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
+  };
+  return encodeAdmissionReview(reviewRequest(request, deps, webhook));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 export function registerReviewCommand(program: Command): void {
-  program.command('review').description('not implemented yet').action(() => {
-    throw new Error('review: not implemented yet');
-  });
+  program
+    .command('review')
+    .description('run one AdmissionReview (JSON or YAML) through the webhook handlers offline and print the response review')
+    .requiredOption('--request <file>', 'AdmissionReview request (JSON or YAML)')
+    .option('--cloud-profile <file>', 'CloudProfile file (YAML/JSON, several documents allowed; repeatable)', collect, [])
+    .option('--now <iso>', 'the instant to review at (default: now)')
+    .option('--webhook <which>', 'run only the mutate or the validate webhook')
+    .option('--scheduler-user <name>', `username whose updates release held specs (repeatable; default ${DEFAULT_SCHEDULER_USER})`, collect, [])
+    .option('--expiry-warning-days <days>', 'warn when a used version expires within this many days', (v) => Number(v), DEFAULT_EXPIRY_WARNING_DAYS)
+    .action((options: { request: string; cloudProfile: string[]; now?: string; webhook?: string; schedulerUser: string[]; expiryWarningDays: number }) => {
+      const review = runReview({
+        request: options.request,
+        cloudProfile: options.cloudProfile,
+        now: options.now,
+        webhook: (options.webhook ?? 'both') as WebhookChoice,
+        schedulerUser: options.schedulerUser,
+        expiryWarningDays: options.expiryWarningDays,
+      });
+      process.stdout.write(`${JSON.stringify(review, null, 2)}\n`);
+    });
 }

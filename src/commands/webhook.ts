@@ -1,8 +1,123 @@
+// `shoot-maintenance webhook`: serve the admission routes over HTTPS. CloudProfiles come from
+// --cloud-profile files, else from an informer on the cluster in the kubeconfig. The serving
+// certificate is reloaded on change, on SIGHUP and every minute; SIGTERM/SIGINT drain gracefully.
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { pino, type Logger } from 'pino';
+import { DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_SCHEDULER_USER } from '../admission/handler-deps.js';
+import { CloudProfileInformerSource } from '../kube/cloudprofile-informer.js';
+import { loadKubeConfig } from '../kube/config.js';
+import { buildApp, DEFAULT_SHUTDOWN_GRACE_MS } from '../webhook/app.js';
+import { loadCloudProfileFiles, type CloudProfileSource } from '../webhook/cloudprofile-source.js';
+import { ServingCertificateStore } from '../webhook/serving-certificate.js';
 
-// Placeholder until the command is implemented; replaced by its owner.
-export function registerWebhookCommand(program: Command): void {
-  program.command('webhook').description('not implemented yet').action(() => {
-    throw new Error('webhook: not implemented yet');
+export interface WebhookOptions {
+  host: string;
+  port: number;
+  certDir: string;
+  cloudProfile: string[];
+  kubeconfig?: string;
+  schedulerUser: string[];
+  expiryWarningDays: number;
+  clientCa?: string;
+  logLevel: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const CERTIFICATE_RELOAD_INTERVAL_MS = 60_000;
+
+function positiveInteger(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, not ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export interface RunningWebhook {
+  url: string;
+  reloadCertificate(): void;
+  stop(): Promise<void>;
+}
+
+/** Starts the server; resolves with a stop function once it listens. */
+export async function startWebhook(options: WebhookOptions, logger?: Logger): Promise<RunningWebhook> {
+  if (!LOG_LEVELS.includes(options.logLevel)) {
+    throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const log = logger ?? pino({ level: options.logLevel, base: { component: 'webhook' } });
+  const clientCaPem = options.clientCa ? readFileSync(options.clientCa, 'utf8') : undefined;
+  const certificates = new ServingCertificateStore(options.certDir, log);
+
+  let profiles: CloudProfileSource;
+  let informer: CloudProfileInformerSource | undefined;
+  if (options.cloudProfile.length > 0) {
+    profiles = loadCloudProfileFiles(options.cloudProfile);
+  } else {
+    informer = new CloudProfileInformerSource(loadKubeConfig(options.kubeconfig), log);
+    profiles = informer;
+  }
+
+  const app = buildApp({
+    profiles,
+    now: () => new Date(),
+    schedulerUsers: options.schedulerUser.length > 0 ? options.schedulerUser : [DEFAULT_SCHEDULER_USER],
+    expiryWarningDays: options.expiryWarningDays,
+    logger: log,
+    certificates,
+    ...(clientCaPem ? { clientCaPem } : {}),
   });
+  const url = await app.listen({ host: options.host, port: options.port });
+  certificates.watch(CERTIFICATE_RELOAD_INTERVAL_MS);
+  if (informer) void informer.start();
+  log.info({ url, cloudProfiles: options.cloudProfile.length > 0 ? 'files' : 'informer' }, 'webhook listening');
+
+  const stop = async (): Promise<void> => {
+    await app.webhook.shutdown(DEFAULT_SHUTDOWN_GRACE_MS);
+    certificates.close();
+    await informer?.stop();
+  };
+  return { url, stop, reloadCertificate: () => void certificates.reload('SIGHUP') };
+}
+
+export function registerWebhookCommand(program: Command): void {
+  program
+    .command('webhook')
+    .description('serve the admission webhooks (/mutate/shoots, /validate/shoots, /validate/cloudprofiles) over HTTPS')
+    .option('--host <address>', 'address to listen on', '0.0.0.0')
+    .option('--port <port>', 'port to listen on', positiveInteger('--port'), 8443)
+    .option('--cert-dir <dir>', 'directory with tls.crt and tls.key (reloaded when they change)', 'certs')
+    .option('--cloud-profile <file>', 'serve CloudProfiles from this file instead of the cluster (repeatable)', collect, [])
+    .option('--kubeconfig <path>', 'kubeconfig for the CloudProfile informer (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
+    .option('--scheduler-user <name>', `username whose updates release held specs (repeatable; default ${DEFAULT_SCHEDULER_USER})`, collect, [])
+    .option('--expiry-warning-days <days>', 'warn when a used version expires within this many days', positiveInteger('--expiry-warning-days'), DEFAULT_EXPIRY_WARNING_DAYS)
+    .option('--client-ca <file>', 'require client certificates signed by this CA on the admission and metrics routes')
+    .option('--log-level <level>', `log level (${LOG_LEVELS.join(', ')})`, 'info')
+    .action(async (options: WebhookOptions) => {
+      const log = pino({ level: LOG_LEVELS.includes(options.logLevel) ? options.logLevel : 'info', base: { component: 'webhook' } });
+      const server = await startWebhook(options, log);
+      let stopping = false;
+      const onStop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, 'shutting down');
+        server.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            log.error({ err: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', () => onStop('SIGTERM'));
+      process.on('SIGINT', () => onStop('SIGINT'));
+      process.on('SIGHUP', () => {
+        log.info({}, 'SIGHUP: reloading the serving certificate');
+        server.reloadCertificate();
+      });
+    });
 }

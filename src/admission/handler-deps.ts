@@ -1,0 +1,60 @@
+// What the admission handlers need from the outside world, and the guard that turns an
+// unexpected exception into a denial (the webhook never answers a review with a 500).
+import type { CloudProfileSource } from '../webhook/cloudprofile-source.js';
+import {
+  deniedResponse,
+  type AdmissionRequest,
+  type AdmissionResponse,
+  type AdmittedResource,
+  type JsonObject,
+} from './review.js';
+
+export const DEFAULT_SCHEDULER_USER = 'system:serviceaccount:shoot-maintenance:shoot-maintenance-scheduler';
+export const DEFAULT_EXPIRY_WARNING_DAYS = 30;
+
+/** The two log levels handlers use (a pino or fastify request logger). */
+export interface AdmissionLog {
+  error(details: object, message: string): void;
+  debug(details: object, message: string): void;
+}
+
+export interface AdmissionDeps {
+  profiles: CloudProfileSource;
+  now(): Date;
+  /** Usernames whose updates release a held spec (the scheduler's own identity). */
+  schedulerUsers: readonly string[];
+  expiryWarningDays: number;
+  /** The request's logger (a child carrying the review uid); errors are logged here. */
+  log?: AdmissionLog;
+}
+
+/** The name a response talks about: the request's, else the object's (empty on generateName). */
+export function objectName(request: AdmissionRequest): string {
+  if (request.name) return request.name;
+  const source: JsonObject | null | undefined = request.object ?? request.oldObject;
+  const metadata = source?.metadata as { name?: unknown } | undefined;
+  return typeof metadata?.name === 'string' ? metadata.name : '';
+}
+
+/** Runs a handler; an exception is logged with the uid and answered as a generic denial. */
+export function guarded(
+  resource: AdmittedResource,
+  request: AdmissionRequest,
+  deps: AdmissionDeps,
+  handler: () => AdmissionResponse,
+): AdmissionResponse {
+  try {
+    return handler();
+  } catch (err) {
+    deps.log?.error(
+      { uid: request.uid, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) },
+      'admission handler failed',
+    );
+    return deniedResponse(request.uid, {
+      resource,
+      name: objectName(request),
+      errors: [],
+      detail: `the shoot-maintenance webhook could not review this request (internal error, uid ${request.uid})`,
+    });
+  }
+}

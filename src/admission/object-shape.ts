@@ -1,0 +1,336 @@
+// The types of every field this project reads on a Shoot or CloudProfile, checked before any core
+// function sees the object. Mutating webhooks run before kube-apiserver's CRD schema validation,
+// so an object here may be anything; core code may then rely on the typed views in
+// src/core/shoot.ts and src/core/cloudprofile-types.ts. A wrong type becomes a field error
+// (`<field>: Invalid value: "integer": must be of type string`), never an exception.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { invalid, required, type FieldError } from '../core/field-errors.js';
+import { PENDING_SPEC_ANNOTATION } from '../core/rollout.js';
+import { assertSafeDocument } from './review.js';
+
+const str = { type: 'string' } as const;
+const bool = { type: 'boolean' } as const;
+const int = { type: 'integer' } as const;
+const stringMap = { type: 'object', additionalProperties: str } as const;
+const stringList = { type: 'array', items: str } as const;
+
+const objectMeta = {
+  type: 'object',
+  properties: {
+    name: str,
+    generateName: str,
+    namespace: str,
+    uid: str,
+    generation: int,
+    resourceVersion: str,
+    creationTimestamp: { type: ['string', 'null'] },
+    deletionTimestamp: { type: ['string', 'null'] },
+    annotations: stringMap,
+    labels: stringMap,
+  },
+} as const;
+
+const rotationPeriod = { type: 'object', properties: { rotationPeriod: str } } as const;
+
+const worker = {
+  type: 'object',
+  required: ['name', 'machine'],
+  properties: {
+    name: str,
+    machine: {
+      type: 'object',
+      required: ['type'],
+      properties: {
+        type: str,
+        architecture: str,
+        image: { type: 'object', properties: { name: str, version: str } },
+      },
+    },
+    cri: {
+      type: 'object',
+      properties: {
+        name: str,
+        containerRuntimes: { type: 'array', items: { type: 'object', properties: { type: str } } },
+      },
+    },
+    kubernetes: { type: 'object', properties: { version: str } },
+    updateStrategy: str,
+    minimum: int,
+    maximum: int,
+  },
+} as const;
+
+const shootSchema = {
+  type: 'object',
+  required: ['metadata', 'spec'],
+  properties: {
+    apiVersion: str,
+    kind: str,
+    metadata: objectMeta,
+    spec: {
+      type: 'object',
+      required: ['kubernetes', 'provider'],
+      properties: {
+        cloudProfileName: str,
+        cloudProfile: { type: 'object', required: ['name'], properties: { kind: str, name: str } },
+        kubernetes: { type: 'object', properties: { version: str } },
+        provider: {
+          type: 'object',
+          properties: {
+            type: str,
+            workers: { type: 'array', items: worker },
+            workersSettings: {
+              type: 'object',
+              properties: { sshAccess: { type: 'object', properties: { enabled: bool } } },
+            },
+          },
+        },
+        maintenance: {
+          type: 'object',
+          properties: {
+            autoUpdate: { type: 'object', properties: { kubernetesVersion: bool, machineImageVersion: bool } },
+            // null is taken like absent (defaulting replaces it).
+            timeWindow: { type: ['object', 'null'], properties: { begin: str, end: str } },
+            confineSpecUpdateRollout: bool,
+            autoRotation: {
+              type: 'object',
+              properties: {
+                credentials: {
+                  type: 'object',
+                  properties: {
+                    sshKeypair: rotationPeriod,
+                    observability: rotationPeriod,
+                    etcdEncryptionKey: rotationPeriod,
+                  },
+                },
+              },
+            },
+          },
+        },
+        hibernation: { type: 'object', properties: { enabled: bool } },
+        region: str,
+        secretBindingName: str,
+        credentialsBindingName: str,
+      },
+    },
+    status: {
+      type: 'object',
+      properties: {
+        isHibernated: bool,
+        lastOperation: {
+          type: 'object',
+          properties: { type: str, state: str, lastUpdateTime: str, description: str },
+        },
+        lastMaintenance: {
+          type: 'object',
+          properties: { description: str, triggeredTime: str, state: str, failureReason: str },
+        },
+        credentials: {
+          type: 'object',
+          properties: {
+            rotation: {
+              type: 'object',
+              additionalProperties: {
+                type: 'object',
+                properties: { phase: str, lastCompletionTime: str, lastInitiationTime: str },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const expirableVersion = {
+  type: 'object',
+  required: ['version'],
+  properties: {
+    version: str,
+    classification: str,
+    expirationDate: str,
+    lifecycle: {
+      type: 'array',
+      items: { type: 'object', required: ['classification'], properties: { classification: str, startTime: str } },
+    },
+  },
+} as const;
+
+const machineImageVersion = {
+  ...expirableVersion,
+  properties: {
+    ...expirableVersion.properties,
+    cri: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name'],
+        properties: {
+          name: str,
+          containerRuntimes: {
+            type: 'array',
+            items: { type: 'object', required: ['type'], properties: { type: str } },
+          },
+        },
+      },
+    },
+    architectures: stringList,
+    kubeletVersionConstraint: str,
+    inPlaceUpdates: { type: 'object', properties: { supported: bool, minVersionForUpdate: str } },
+    capabilityFlavors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { capabilities: { type: 'object', additionalProperties: stringList } },
+      },
+    },
+  },
+} as const;
+
+const cloudProfileSchema = {
+  type: 'object',
+  required: ['metadata', 'spec'],
+  properties: {
+    apiVersion: str,
+    kind: str,
+    metadata: objectMeta,
+    spec: {
+      type: 'object',
+      properties: {
+        type: str,
+        kubernetes: {
+          type: 'object',
+          properties: { versions: { type: 'array', items: expirableVersion } },
+        },
+        machineImages: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['name'],
+            properties: {
+              name: str,
+              updateStrategy: str,
+              versions: { type: 'array', items: machineImageVersion },
+            },
+          },
+        },
+        machineTypes: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['name'],
+            properties: {
+              name: str,
+              architecture: str,
+              capabilities: { type: 'object', additionalProperties: stringList },
+            },
+          },
+        },
+        machineCapabilities: {
+          type: 'array',
+          items: { type: 'object', required: ['name'], properties: { name: str, values: stringList } },
+        },
+      },
+    },
+  },
+} as const;
+
+// strict: false because the schemas list properties without repeating `type` at every level.
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateShootShape = ajv.compile(shootSchema);
+const validateCloudProfileShape = ajv.compile(cloudProfileSchema);
+
+/** At most this many shape errors are reported (a large wrong array must not give a huge message). */
+const MAX_REPORTED = 10;
+
+function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+/** `/spec/provider/workers/0/machine` → `spec.provider.workers[0].machine`, walking the data. */
+function fieldPath(document: unknown, instancePath: string): { path: string; value: unknown } {
+  let path = '';
+  let value: unknown = document;
+  for (const raw of instancePath.split('/').slice(1)) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(value)) {
+      path += `[${token}]`;
+      value = value[Number(token)];
+    } else {
+      path += /^[A-Za-z_][A-Za-z0-9_-]*$/.test(token) ? (path ? `.${token}` : token) : `[${token}]`;
+      value =
+        typeof value === 'object' && value !== null && Object.prototype.hasOwnProperty.call(value, token)
+          ? (value as Record<string, unknown>)[token]
+          : undefined;
+    }
+  }
+  return { path, value };
+}
+
+function toFieldError(document: unknown, e: ErrorObject): FieldError {
+  const { path, value } = fieldPath(document, e.instancePath);
+  if (e.keyword === 'required') {
+    const missing = String((e.params as { missingProperty?: unknown }).missingProperty);
+    return required(path ? `${path}.${missing}` : missing, '');
+  }
+  if (e.keyword === 'type') {
+    const expected = (e.params as { type?: unknown }).type;
+    const names = Array.isArray(expected) ? expected.map(String).join(' or ') : String(expected);
+    return invalid(path || '<root>', jsonTypeOf(value), `must be of type ${names}`);
+  }
+  return invalid(path || '<root>', jsonTypeOf(value), e.message ?? 'is invalid');
+}
+
+function check(validate: ValidateFunction, document: unknown): FieldError[] {
+  if (validate(document)) return [];
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  for (const e of validate.errors ?? []) {
+    const fe = toFieldError(document, e);
+    const key = `${fe.field}|${fe.detail}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    errors.push(fe);
+    if (errors.length >= MAX_REPORTED) break;
+  }
+  return errors;
+}
+
+/** Field errors for fields of a Shoot whose type is not what this project reads. */
+export function shootShapeErrors(document: unknown): FieldError[] {
+  return check(validateShootShape, document);
+}
+
+/** Field errors for fields of a CloudProfile whose type is not what this project reads. */
+export function cloudProfileShapeErrors(document: unknown): FieldError[] {
+  return check(validateCloudProfileShape, document);
+}
+
+/**
+ * The held spec in the pending-spec annotation gets the same type check as `.spec` (it becomes
+ * `.spec` at rollout and is validated as such now). An annotation that is not JSON is left to
+ * core validation, which reports it.
+ */
+export function pendingSpecShapeErrors(document: unknown): FieldError[] {
+  const annotations = (document as { metadata?: { annotations?: Record<string, unknown> } } | null)?.metadata?.annotations;
+  const raw = annotations?.[PENDING_SPEC_ANNOTATION];
+  if (typeof raw !== 'string') return [];
+  let spec: unknown;
+  try {
+    spec = JSON.parse(raw);
+  } catch {
+    return [];
+  }
+  const field = `metadata.annotations[${PENDING_SPEC_ANNOTATION}]`;
+  try {
+    assertSafeDocument(spec);
+  } catch (err) {
+    return [invalid(field, '<held spec>', err instanceof Error ? err.message : String(err))];
+  }
+  return shootShapeErrors({ metadata: {}, spec }).map((e) =>
+    invalid(field, '<held spec>', `${e.field}: ${e.type === 'Required' ? 'Required value' : `${String(e.badValue)} ${e.detail}`}`),
+  );
+}

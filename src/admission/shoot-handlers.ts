@@ -1,0 +1,126 @@
+// The two Shoot webhooks. Mutating: defaulting, then (on UPDATE) the confined-rollout hold; the
+// patch is computed from the original and the mutated copy. Validating: the Shoot rules and the
+// warnings. Both answer DELETE/CONNECT with a plain allow and dry-run requests like real ones.
+import { defaultShoot } from '../core/defaulting.js';
+import { renderFieldErrors } from '../core/field-errors.js';
+import { confineRollout, heldChangeWarning } from '../core/rollout.js';
+import { cloudProfileNameOf, deepCopy, type Shoot } from '../core/shoot.js';
+import { shootToValidate, shootWarnings, validateShoot } from '../core/validation.js';
+import { guarded, objectName, type AdmissionDeps } from './handler-deps.js';
+import { createJsonPatch } from './json-patch.js';
+import { pendingSpecShapeErrors, shootShapeErrors } from './object-shape.js';
+import {
+  allowedResponse,
+  deniedResponse,
+  patchedResponse,
+  type AdmissionRequest,
+  type AdmissionResponse,
+} from './review.js';
+
+type ShootReview =
+  | { kind: 'skip' }
+  | { kind: 'denied'; response: AdmissionResponse }
+  | { kind: 'shoot'; operation: 'CREATE' | 'UPDATE'; shoot: Shoot; oldShoot: Shoot | undefined };
+
+/** The typed objects of a CREATE/UPDATE review, or the denial for objects of the wrong shape. */
+function readShootReview(request: AdmissionRequest): ShootReview {
+  const { operation } = request;
+  if (operation !== 'CREATE' && operation !== 'UPDATE') return { kind: 'skip' };
+  const errors = [...shootShapeErrors(request.object), ...pendingSpecShapeErrors(request.object)];
+  if (operation === 'UPDATE') {
+    // The stored object is checked too: core code reads both.
+    for (const e of shootShapeErrors(request.oldObject)) errors.push({ ...e, detail: `${e.detail} (in oldObject)` });
+  }
+  if (errors.length > 0) {
+    return {
+      kind: 'denied',
+      response: deniedResponse(request.uid, { resource: 'shoots', name: objectName(request), errors }),
+    };
+  }
+  return {
+    kind: 'shoot',
+    operation,
+    shoot: request.object as unknown as Shoot,
+    oldShoot: operation === 'UPDATE' ? (request.oldObject as unknown as Shoot) : undefined,
+  };
+}
+
+/** POST /mutate/shoots */
+export function mutateShootReview(request: AdmissionRequest, deps: AdmissionDeps): AdmissionResponse {
+  return guarded('shoots', request, deps, () => {
+    const review = readShootReview(request);
+    if (review.kind === 'skip') return allowedResponse(request.uid);
+    if (review.kind === 'denied') return review.response;
+    const now = deps.now();
+    const profileName = cloudProfileNameOf(review.shoot);
+    const index = profileName ? deps.profiles.get(profileName) : undefined;
+    const defaulted = defaultShoot({
+      shoot: deepCopy(review.shoot),
+      oldShoot: review.oldShoot ? deepCopy(review.oldShoot) : undefined,
+      operation: review.operation,
+      index,
+      now,
+    });
+    if (defaulted.errors.length > 0) {
+      return deniedResponse(request.uid, {
+        resource: 'shoots',
+        name: objectName(request),
+        errors: defaulted.errors,
+      });
+    }
+    let mutated = defaulted.shoot;
+    const warnings: string[] = [];
+    if (review.oldShoot) {
+      const username = request.userInfo?.username ?? '';
+      const confined = confineRollout({
+        shoot: mutated,
+        oldShoot: review.oldShoot,
+        fromScheduler: deps.schedulerUsers.includes(username),
+      });
+      mutated = confined.shoot;
+      if (confined.outcome === 'held') warnings.push(heldChangeWarning(mutated, now));
+      if (confined.outcome !== 'not-confined' && confined.outcome !== 'no-spec-change') {
+        deps.log?.debug({ outcome: confined.outcome, releaseReason: confined.releaseReason }, 'confined rollout');
+      }
+    }
+    return patchedResponse(request.uid, createJsonPatch(request.object, mutated), warnings);
+  });
+}
+
+/** POST /validate/shoots */
+export function validateShootReview(request: AdmissionRequest, deps: AdmissionDeps): AdmissionResponse {
+  return guarded('shoots', request, deps, () => {
+    const review = readShootReview(request);
+    if (review.kind === 'skip') return allowedResponse(request.uid);
+    if (review.kind === 'denied') return review.response;
+    const now = deps.now();
+    // A submitted held spec is validated as if it rolled out now, against the profile it names.
+    const target = shootToValidate({ shoot: review.shoot, oldShoot: review.oldShoot, operation: review.operation });
+    const profileName = cloudProfileNameOf(target.shoot) ?? '';
+    const index = profileName ? deps.profiles.get(profileName) : undefined;
+    const result = validateShoot({
+      shoot: review.shoot,
+      oldShoot: review.oldShoot,
+      operation: review.operation,
+      index,
+      profileName,
+      now,
+    });
+    if (result.errors.length > 0) {
+      deps.log?.debug({ errors: renderFieldErrors(result.errors) }, 'shoot denied');
+      return deniedResponse(request.uid, {
+        resource: 'shoots',
+        name: objectName(request),
+        errors: result.errors,
+      });
+    }
+    const warnings = shootWarnings({
+      shoot: review.shoot,
+      oldShoot: review.oldShoot,
+      index,
+      now,
+      expiryWarningDays: deps.expiryWarningDays,
+    });
+    return allowedResponse(request.uid, warnings);
+  });
+}

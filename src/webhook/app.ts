@@ -1,0 +1,182 @@
+// The webhook's HTTPS application, built by a function and listened on only by the command (and
+// tests). HTTPS only (TLS ≥ 1.2), the serving certificate swapped in place on reload; bodies are
+// JSON up to 3 MiB; every client error is a one-line text with a 4xx status, never a 500.
+import type { Server as HttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AdmissionDeps } from '../admission/handler-deps.js';
+import { MalformedReviewError, oneLine, parseJsonDocument } from '../admission/review.js';
+import { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
+import { admissionRoutes, isAdmissionRoute } from './routes/admission-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
+import type { ReloadResult, ServingCertificate } from './serving-certificate.js';
+
+export const BODY_LIMIT_BYTES = 3 * 1024 * 1024;
+export const MIN_TLS_VERSION = 'TLSv1.2';
+export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
+
+/** The part of ServingCertificateStore the app uses (tests may hand in their own). */
+export interface CertificateSource {
+  current(): ServingCertificate;
+  onChange(listener: (pair: ServingCertificate) => void): void;
+  onReload(listener: (result: ReloadResult) => void): void;
+}
+
+export interface WebhookAppDeps extends Omit<AdmissionDeps, 'log'> {
+  logger: Logger;
+  certificates: CertificateSource;
+  /** PEM of a CA: when set, admission and metrics requests need a client certificate it signed. */
+  clientCaPem?: string;
+  /** Process metrics (CPU, memory, event loop) in /metrics; tests building many apps turn them off. */
+  processMetrics?: boolean;
+}
+
+export interface WebhookControl {
+  metrics: WebhookMetrics;
+  /** Undefined when ready, else why not. */
+  notReadyReason(): string | undefined;
+  /**
+   * Graceful stop: readiness false first, then stop accepting, let in-flight requests finish and
+   * close idle connections; connections still open after `graceMs` are destroyed.
+   */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    webhook: WebhookControl;
+  }
+}
+
+export type WebhookApp = FastifyInstance<HttpsServer>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function clientErrorReason(err: FastifyError): { status: number; reason: string } {
+  if (err instanceof MalformedReviewError) return { status: 400, reason: err.message };
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, reason: `request body is larger than ${BODY_LIMIT_BYTES} bytes` };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, reason: 'content-type must be application/json' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, reason: 'request body is empty' };
+    default: {
+      const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      return { status, reason: err.message || 'bad request' };
+    }
+  }
+}
+
+export function buildApp(deps: WebhookAppDeps): WebhookApp {
+  const initial = deps.certificates.current();
+  const secureContextOptions = (pair: ServingCertificate) => ({
+    cert: pair.certPem,
+    key: pair.keyPem,
+    minVersion: MIN_TLS_VERSION,
+    ...(deps.clientCaPem ? { ca: deps.clientCaPem } : {}),
+  }) as const;
+
+  const app = Fastify({
+    https: {
+      ...secureContextOptions(initial),
+      // Client certificates are asked for but checked per route, so kubelet probes need none.
+      ...(deps.clientCaPem ? { requestCert: true, rejectUnauthorized: false } : {}),
+    },
+    loggerInstance: deps.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: 30_000,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }) as unknown as WebhookApp;
+
+  const metrics = createWebhookMetrics(() => deps.certificates.current().notAfter, deps.processMetrics ?? true);
+  deps.certificates.onChange((pair) => app.server.setSecureContext(secureContextOptions(pair)));
+  deps.certificates.onReload((result) => metrics.certificateReloads.inc({ result }));
+
+  let draining = false;
+  let shuttingDown: Promise<void> | undefined;
+  const notReadyReason = (): string | undefined => {
+    if (draining) return 'shutting down';
+    if (!deps.profiles.synced()) return 'CloudProfiles not synced yet';
+    return undefined;
+  };
+  const shutdown = (graceMs = DEFAULT_SHUTDOWN_GRACE_MS): Promise<void> => {
+    shuttingDown ??= (async () => {
+      draining = true;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          deps.logger.warn({ graceMs }, 'grace period over; closing remaining connections');
+          app.server.closeAllConnections();
+          resolve();
+        }, graceMs);
+      });
+      await Promise.race([app.close(), deadline]);
+      clearTimeout(timer);
+    })();
+    return shuttingDown;
+  };
+  app.decorate('webhook', { metrics, notReadyReason, shutdown } satisfies WebhookControl);
+
+  // One parser for JSON; every other content type is refused with 415 by fastify.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      let text: string;
+      try {
+        text = utf8.decode(body as Buffer);
+      } catch {
+        throw new MalformedReviewError('body is not valid UTF-8');
+      }
+      done(null, parseJsonDocument(text));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  if (deps.clientCaPem) {
+    app.addHook('onRequest', async (request, reply) => {
+      const url = request.routeOptions.url;
+      if (!isAdmissionRoute(url) && url !== '/metrics') return;
+      const socket = request.raw.socket as TLSSocket;
+      if (!socket.authorized) {
+        return reply.code(401).type('text/plain; charset=utf-8').send('a client certificate signed by the configured CA is required\n');
+      }
+    });
+  }
+
+  app.addHook('onResponse', async (request, reply) => {
+    const url = request.routeOptions.url;
+    if (isAdmissionRoute(url)) metrics.latency.observe({ route: url }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const { status, reason } = clientErrorReason(err);
+    const url = request.routeOptions.url;
+    if (isAdmissionRoute(url)) metrics.requests.inc({ route: url, operation: 'unknown', outcome: 'malformed' });
+    const known = err instanceof MalformedReviewError || (err.statusCode !== undefined && err.statusCode < 500);
+    if (!known) request.log.error({ err }, 'unexpected error while reading a request');
+    else request.log.debug({ status, reason }, 'request refused');
+    return reply.code(status).type('text/plain; charset=utf-8').send(`${oneLine(reason, 300)}\n`);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).type('text/plain; charset=utf-8').send(`no route ${request.method} ${oneLine(request.url, 200)}\n`),
+  );
+
+  app.register(admissionRoutes, {
+    deps: {
+      profiles: deps.profiles,
+      now: deps.now,
+      schedulerUsers: deps.schedulerUsers,
+      expiryWarningDays: deps.expiryWarningDays,
+    },
+    metrics,
+  });
+  app.register(healthRoutes, { notReadyReason });
+  app.register(metricsRoutes, { metrics });
+  return app;
+}

@@ -1,0 +1,138 @@
+// The CloudProfile informer against a small fake API server (list + watch stream over HTTP):
+// synced after the first list, re-indexed on MODIFIED, dropped on DELETED, restarted after a
+// failed list.
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { parse as parseYaml } from 'yaml';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CloudProfileInformerSource } from '../../src/kube/cloudprofile-informer.js';
+import { readExample } from './helpers.js';
+
+interface Fake {
+  url: string;
+  lists: number;
+  failNextLists: number;
+  send(event: { type: string; object: unknown }): void;
+  close(): Promise<void>;
+}
+
+function profile(name: string, resourceVersion: string, latest = '1.33.2'): Record<string, unknown> {
+  const p = parseYaml(readExample('cloudprofile.yaml')) as { metadata: Record<string, unknown>; spec: { kubernetes: { versions: { version: string }[] } } };
+  p.metadata = { name, resourceVersion };
+  const first = p.spec.kubernetes.versions[0];
+  if (first) first.version = latest;
+  return p;
+}
+
+async function fakeApiServer(items: unknown[]): Promise<Fake> {
+  const watchers: ServerResponse[] = [];
+  const fake = {
+    url: '',
+    lists: 0,
+    failNextLists: 0,
+    send(event: { type: string; object: unknown }) {
+      for (const w of watchers) w.write(`${JSON.stringify(event)}\n`);
+    },
+    close: async () => {
+      for (const w of watchers) w.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== '/apis/core.gardener.cloud/v1beta1/cloudprofiles') {
+      res.writeHead(404).end();
+      return;
+    }
+    if (url.searchParams.get('watch') === 'true') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      watchers.push(res);
+      return;
+    }
+    fake.lists++;
+    if (fake.failNextLists > 0) {
+      fake.failNextLists--;
+      res.writeHead(500, { 'content-type': 'application/json' }).end('{"kind":"Status","code":500}');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({ apiVersion: 'core.gardener.cloud/v1beta1', kind: 'CloudProfileList', metadata: { resourceVersion: '10' }, items }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return fake;
+}
+
+function kubeConfigFor(url: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'fake', server: url, skipTLSVerify: true }],
+    users: [{ name: 'fake' }],
+    contexts: [{ name: 'fake', cluster: 'fake', user: 'fake' }],
+    currentContext: 'fake',
+  });
+  return kc;
+}
+
+async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
+
+describe('CloudProfileInformerSource', () => {
+  it('is synced after the first list and follows MODIFIED and DELETED events', async () => {
+    const fake = await fakeApiServer([profile('local', '5')]);
+    const source = new CloudProfileInformerSource(kubeConfigFor(fake.url), pino({ level: 'silent' }));
+    cleanup.push(() => fake.close(), () => source.stop());
+    expect(source.synced()).toBe(false);
+    await source.start();
+    await eventually(() => source.synced());
+    expect(source.get('local')?.kubernetes.map((v) => v.version)).toContain('1.33.2');
+
+    fake.send({ type: 'MODIFIED', object: profile('local', '6', '1.34.0') });
+    await eventually(() => source.get('local')?.kubernetes.some((v) => v.version === '1.34.0') === true);
+    fake.send({ type: 'ADDED', object: profile('other', '7') });
+    await eventually(() => source.get('other') !== undefined);
+    fake.send({ type: 'DELETED', object: profile('local', '8') });
+    await eventually(() => source.get('local') === undefined);
+    expect(source.get('other')).toBeDefined();
+  });
+
+  it('drops a profile that cannot be used instead of keeping a stale index', async () => {
+    const fake = await fakeApiServer([profile('local', '5')]);
+    const source = new CloudProfileInformerSource(kubeConfigFor(fake.url), pino({ level: 'silent' }));
+    cleanup.push(() => fake.close(), () => source.stop());
+    await source.start();
+    await eventually(() => source.get('local') !== undefined);
+    const broken = profile('local', '6') as { spec: { kubernetes: unknown } };
+    broken.spec.kubernetes = { versions: 'all of them' };
+    fake.send({ type: 'MODIFIED', object: broken });
+    await eventually(() => source.get('local') === undefined);
+  });
+
+  it('restarts after a failed list and syncs then', async () => {
+    const fake = await fakeApiServer([profile('local', '5')]);
+    fake.failNextLists = 1;
+    const source = new CloudProfileInformerSource(kubeConfigFor(fake.url), pino({ level: 'silent' }));
+    cleanup.push(() => fake.close(), () => source.stop());
+    await source.start();
+    expect(source.synced()).toBe(false);
+    await eventually(() => source.synced());
+    expect(fake.lists).toBe(2);
+    expect(source.get('local')).toBeDefined();
+  });
+});
