@@ -3,6 +3,8 @@
 # them outside the repository, keyed by version. A second run only checks the cache.
 #
 #   scripts/test-cluster/build.sh          build (or reuse) both binaries, print their paths
+#   scripts/test-cluster/build.sh --check  build nothing: print the paths if both are cached,
+#                                          else say what is missing and exit 2
 #
 # Versions: KUBE_VERSION (default below) must have a kubectl of the same minor on this machine
 # (kubectl.1.33 is the newest here), ETCD_VERSION a go.etcd.io/etcd/server/v3 release.
@@ -84,6 +86,20 @@ GO
   )
   rm -rf "$work"
 }
+
+if [ "${1:-}" = "--check" ]; then
+  missing=0
+  for f in "$BIN/kube-apiserver-$KUBE_VERSION" "$BIN/etcd-$ETCD_VERSION"; do
+    if [ ! -x "$f" ]; then log "missing: $f"; missing=1; fi
+  done
+  if [ "$missing" -ne 0 ]; then
+    log "build them with: npm run cluster:build   (several minutes on 2 cores, needs Go and network)"
+    exit 2
+  fi
+  echo "KUBE_APISERVER=$BIN/kube-apiserver-$KUBE_VERSION"
+  echo "ETCD=$BIN/etcd-$ETCD_VERSION"
+  exit 0
+fi
 
 build_etcd
 build_kube_apiserver

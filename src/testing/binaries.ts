@@ -1,0 +1,102 @@
+// Where the test cluster's binaries are: kube-apiserver and etcd from the cache that
+// scripts/test-cluster/build.sh fills (its `--check` mode is the one place that knows the
+// versions and paths), and the kubectl whose minor version matches the API server.
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface ClusterBinaries {
+  kubeApiserver: string;
+  etcd: string;
+  kubectl: string;
+}
+
+/** The repository root (the directory holding this package's package.json). */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scripts', 'test-cluster'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the repository root (package.json with scripts/test-cluster)');
+    dir = parent;
+  }
+}
+
+export class MissingBinariesError extends Error {}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * kube-apiserver and etcd: `KUBE_APISERVER` / `ETCD` when set, else the build cache as reported
+ * by `build.sh --check`. Builds nothing; throws MissingBinariesError with the way to build them.
+ */
+export function resolveServerBinaries(): { kubeApiserver: string; etcd: string } {
+  const fromEnv = { kubeApiserver: process.env.KUBE_APISERVER, etcd: process.env.ETCD };
+  let found: Record<string, string> = {};
+  if (!fromEnv.kubeApiserver || !fromEnv.etcd) {
+    const script = join(repoRoot(), 'scripts', 'test-cluster', 'build.sh');
+    try {
+      const out = execFileSync('bash', [script, '--check'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      found = Object.fromEntries(
+        out
+          .split('\n')
+          .map((line) => line.split('='))
+          .filter((parts): parts is [string, string] => parts.length === 2 && parts[0] !== '' && parts[1] !== ''),
+      );
+    } catch (err) {
+      const stderr = (err as { stderr?: string }).stderr ?? '';
+      throw new MissingBinariesError(
+        `kube-apiserver/etcd are not built.\n${stderr.trim()}\nBuild them once with: npm run cluster:build`,
+      );
+    }
+  }
+  const kubeApiserver = fromEnv.kubeApiserver ?? found.KUBE_APISERVER;
+  const etcd = fromEnv.etcd ?? found.ETCD;
+  for (const [name, path] of [['kube-apiserver', kubeApiserver], ['etcd', etcd]] as const) {
+    if (!path || !isExecutable(path)) {
+      throw new MissingBinariesError(`${name} not found or not executable: ${path ?? '(unset)'}; build with: npm run cluster:build`);
+    }
+  }
+  return { kubeApiserver: kubeApiserver as string, etcd: etcd as string };
+}
+
+/** "1.33" from ".../kube-apiserver-v1.33.13". */
+export function minorOf(kubeApiserverPath: string): string | undefined {
+  return /v(\d+\.\d+)\.\d+/.exec(kubeApiserverPath)?.[1];
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir !== '' && isExecutable(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+/**
+ * kubectl: `KUBECTL` when set; else the versioned `kubectl.<minor>` beside the real kubectl on
+ * PATH (the Google Cloud SDK ships kubectl.1.27 … kubectl.1.33 next to its dispatcher), so the
+ * client is within kubectl's version skew of our API server; else plain kubectl.
+ */
+export function resolveKubectl(minor: string | undefined): string {
+  if (process.env.KUBECTL) return process.env.KUBECTL;
+  const kubectl = onPath('kubectl');
+  if (!kubectl) throw new MissingBinariesError('kubectl not found on PATH (set KUBECTL to its path)');
+  if (minor) {
+    const versioned = join(dirname(realpathSync(kubectl)), `kubectl.${minor}`);
+    if (isExecutable(versioned)) return versioned;
+  }
+  return kubectl;
+}
+
+export function resolveBinaries(): ClusterBinaries {
+  const servers = resolveServerBinaries();
+  return { ...servers, kubectl: resolveKubectl(minorOf(servers.kubeApiserver)) };
+}

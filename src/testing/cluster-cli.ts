@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// `npm run cluster:up` / `npm run cluster:down`: a test cluster (kube-apiserver + etcd on
+// 127.0.0.1, with this project's CRDs) that outlives the command, for trying things by hand.
+// `up` prints `export KUBECONFIG=…` on stdout (progress goes to stderr), so
+// `eval "$(node dist/testing/cluster-cli.js up)"` works. State (PIDs, paths) is in .cluster/.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { repoRoot } from './binaries.js';
+import { startTestCluster } from './cluster.js';
+import { installCrds } from './crds.js';
+import { commandLineOf, stopPid } from './processes.js';
+
+interface ClusterState {
+  dir: string;
+  kubeconfigPath: string;
+  server: string;
+  kubectlPath: string;
+  processes: { name: string; pid: number; binary: string }[];
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function statePathIn(base: string): string {
+  return join(base, 'state.json');
+}
+
+function readState(base: string): ClusterState | undefined {
+  const path = statePathIn(base);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ClusterState) : undefined;
+}
+
+/** Running, and still the binary we started (a PID may have been reused since). */
+function isOurs(proc: { pid: number; binary: string }): boolean {
+  return commandLineOf(proc.pid)?.startsWith(proc.binary) ?? false;
+}
+
+async function up(base: string, withCrds: boolean): Promise<void> {
+  const existing = readState(base);
+  if (existing && existing.processes.every(isOurs)) {
+    log(`already up: ${existing.server}`);
+    process.stdout.write(`export KUBECONFIG=${existing.kubeconfigPath}\n`);
+    return;
+  }
+  if (existing) await down(base); // half-dead leftovers
+  mkdirSync(base, { recursive: true });
+  const dir = join(base, 'cluster');
+  rmSync(dir, { recursive: true, force: true });
+  const cluster = await startTestCluster({ dir, keep: true, detached: true, log });
+  const state: ClusterState = {
+    dir,
+    kubeconfigPath: cluster.kubeconfigPath,
+    server: cluster.server,
+    kubectlPath: cluster.kubectlPath,
+    processes: [
+      { name: 'etcd', pid: cluster.pids.etcd, binary: cluster.binaries.etcd },
+      { name: 'kube-apiserver', pid: cluster.pids.kubeApiserver, binary: cluster.binaries.kubeApiserver },
+    ],
+  };
+  writeFileSync(statePathIn(base), `${JSON.stringify(state, null, 2)}\n`);
+  try {
+    if (withCrds) await installCrds(cluster, { log });
+  } catch (err) {
+    await down(base);
+    throw err;
+  }
+  log(`up: ${cluster.server} (logs in ${dir}); stop with: npm run cluster:down`);
+  log(`kubectl matching the server: ${cluster.kubectlPath}`);
+  process.stdout.write(`export KUBECONFIG=${cluster.kubeconfigPath}\n`);
+}
+
+async function down(base: string): Promise<void> {
+  const state = readState(base);
+  if (!state) {
+    log(`no cluster state in ${base}: nothing to stop`);
+    return;
+  }
+  // API server first, then etcd; only PIDs that still run the binary we started.
+  for (const proc of [...state.processes].reverse()) {
+    if (isOurs(proc)) {
+      await stopPid(proc.pid);
+      log(`stopped ${proc.name} (pid ${proc.pid})`);
+    } else {
+      log(`${proc.name} (pid ${proc.pid}) is not running`);
+    }
+  }
+  rmSync(state.dir, { recursive: true, force: true });
+  rmSync(statePathIn(base), { force: true });
+}
+
+function status(base: string): void {
+  const state = readState(base);
+  if (!state) {
+    log('down');
+    process.exitCode = 1;
+    return;
+  }
+  for (const proc of state.processes) log(`${proc.name} (pid ${proc.pid}): ${isOurs(proc) ? 'running' : 'gone'}`);
+  process.stdout.write(`export KUBECONFIG=${state.kubeconfigPath}\n`);
+  if (!state.processes.every(isOurs)) process.exitCode = 1;
+}
+
+const program = new Command().name('cluster').description('a local test cluster: kube-apiserver + etcd on 127.0.0.1');
+const baseOption = ['--state-dir <dir>', 'where the state and the cluster live', join(repoRoot(), '.cluster')] as const;
+program
+  .command('up')
+  .description('start the cluster in the background (with the CRDs) and print `export KUBECONFIG=…`')
+  .option(...baseOption)
+  .option('--no-crds', 'do not install the Shoot and CloudProfile CRDs')
+  .action((opts: { stateDir: string; crds: boolean }) => up(resolve(opts.stateDir), opts.crds));
+program
+  .command('down')
+  .description('stop the cluster started by `up` (by the PIDs in the state file) and remove it')
+  .option(...baseOption)
+  .action((opts: { stateDir: string }) => down(resolve(opts.stateDir)));
+program
+  .command('status')
+  .description('say whether the cluster is running')
+  .option(...baseOption)
+  .action((opts: { stateDir: string }) => status(resolve(opts.stateDir)));
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  log(`cluster: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

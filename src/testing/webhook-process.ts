@@ -1,0 +1,91 @@
+// Runs this project's webhook (`node dist/cli.js webhook`) as a real HTTPS server on 127.0.0.1,
+// with a serving certificate from its own small CA, pointed at a test cluster.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCertificateAuthority, createSignedCertificate } from '../pki/certificates.js';
+import { repoRoot } from './binaries.js';
+import { freePort } from './free-port.js';
+import { waitForHttpsOk } from './https-probe.js';
+import { spawnLogged, stopProcess, tailOf } from './processes.js';
+
+/** The identity the scheduler runs as in tests (its updates release held specs). */
+export const SCHEDULER_USER = 'shoot-maintenance-scheduler';
+
+export interface WebhookProcessOptions {
+  cluster: { dir: string; kubeconfigPath: string };
+  extraArgs?: string[];
+  /** Default: <cluster dir>/webhook-certs. */
+  certDir?: string;
+  /** Default: a free port. */
+  port?: number;
+  /** Default: <repo>/dist/cli.js (run `npm run build` first). */
+  cliPath?: string;
+  readyTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface WebhookProcess {
+  pid: number;
+  port: number;
+  /** https://127.0.0.1:<port> */
+  url: string;
+  certDir: string;
+  /** PEM of the CA that signed the serving certificate (the webhook configurations' caBundle). */
+  caCertPem: string;
+  logPath: string;
+  stop(): Promise<void>;
+}
+
+export async function startWebhookProcess(opts: WebhookProcessOptions): Promise<WebhookProcess> {
+  const started = Date.now();
+  const log = (step: string) => opts.log?.(`[webhook +${String(Date.now() - started).padStart(5)} ms] ${step}`);
+  const certDir = opts.certDir ?? join(opts.cluster.dir, 'webhook-certs');
+  mkdirSync(certDir, { recursive: true });
+  const ca = createCertificateAuthority('shoot-maintenance-test-webhook-ca');
+  const serving = createSignedCertificate(ca, {
+    commonName: 'shoot-maintenance-webhook',
+    dnsNames: ['localhost'],
+    ipAddresses: ['127.0.0.1'],
+    usage: 'server',
+  });
+  writeFileSync(join(certDir, 'ca.crt'), ca.certPem);
+  writeFileSync(join(certDir, 'tls.crt'), serving.certPem);
+  writeFileSync(join(certDir, 'tls.key'), serving.keyPem, { mode: 0o600 });
+
+  const port = opts.port ?? (await freePort());
+  const cli = opts.cliPath ?? join(repoRoot(), 'dist', 'cli.js');
+  const args = [
+    cli,
+    'webhook',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--cert-dir',
+    certDir,
+    '--kubeconfig',
+    opts.cluster.kubeconfigPath,
+    '--scheduler-user',
+    SCHEDULER_USER,
+    ...(opts.extraArgs ?? []),
+  ];
+  const proc = spawnLogged({
+    name: 'webhook',
+    command: process.execPath,
+    args,
+    logPath: join(opts.cluster.dir, `webhook-${port}.log`),
+  });
+  log(`started ${cli} (pid ${proc.pid}) on 127.0.0.1:${port}, waiting for /readyz`);
+  const url = `https://127.0.0.1:${port}`;
+  try {
+    await waitForHttpsOk(`${url}/readyz`, { ca: ca.certPem }, {
+      timeoutMs: opts.readyTimeoutMs ?? 30_000,
+      gaveUp: () => (proc.hasExited() ? `webhook exited:\n${tailOf(proc.logPath)}` : undefined),
+    });
+  } catch (err) {
+    await stopProcess(proc);
+    throw new Error(`${(err as Error).message}\n--- webhook log ---\n${tailOf(proc.logPath)}`, { cause: err });
+  }
+  log('webhook ready');
+  return { pid: proc.pid, port, url, certDir, caCertPem: ca.certPem, logPath: proc.logPath, stop: () => stopProcess(proc) };
+}
