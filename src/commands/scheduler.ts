@@ -1,8 +1,135 @@
+// `shoot-maintenance scheduler`: watch Shoots and CloudProfiles, maintain each shoot once per
+// occurrence of its maintenance window, as the elected leader among the replicas.
+// SIGTERM/SIGINT: stop acting, let runs in flight finish, release the lease, exit.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import type { Command } from 'commander';
+import { pino } from 'pino';
+import { loadKubeConfig } from '../kube/config.js';
+import { KubeRestClient } from '../kube/rest-client.js';
+import { parseDuration } from '../scheduler/duration.js';
+import { MaintenanceScheduler, type SchedulerConfig } from '../scheduler/scheduler.js';
+import { TokenBucket } from '../scheduler/token-bucket.js';
 
-// Placeholder until the command is implemented; replaced by its owner.
+const SERVICE_ACCOUNT_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface SchedulerCommandOptions {
+  kubeconfig?: string;
+  leaseNamespace?: string;
+  leaseName: string;
+  identity?: string;
+  leaseDuration: string;
+  renewDeadline: string;
+  retryPeriod: string;
+  maxConcurrent: number;
+  qps: number;
+  burst: number;
+  metricsHost: string;
+  metricsPort: number;
+  forceUpdateVanishedVersions: boolean;
+  restartControlPlanePods: boolean;
+  restartCoreAddons: boolean;
+  logLevel: string;
+}
+
+/** The namespace of the pod's service account, else `shoot-maintenance`. */
+export function defaultLeaseNamespace(file = SERVICE_ACCOUNT_NAMESPACE_FILE): string {
+  try {
+    const ns = readFileSync(file, 'utf8').trim();
+    if (ns) return ns;
+  } catch {
+    // not in a pod
+  }
+  return 'shoot-maintenance';
+}
+
+function number(flag: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min) throw new Error(`${flag} must be a number ≥ ${min}, not ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+export function schedulerConfigFrom(o: SchedulerCommandOptions): SchedulerConfig {
+  if (!LOG_LEVELS.includes(o.logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const leaseDurationMs = parseDuration(o.leaseDuration);
+  const renewDeadlineMs = parseDuration(o.renewDeadline);
+  const retryPeriodMs = parseDuration(o.retryPeriod);
+  if (!(renewDeadlineMs < leaseDurationMs)) throw new Error('--renew-deadline must be shorter than --lease-duration');
+  if (!(retryPeriodMs < renewDeadlineMs)) throw new Error('--retry-period must be shorter than --renew-deadline');
+  if (!Number.isInteger(o.maxConcurrent)) throw new Error('--max-concurrent must be an integer');
+  return {
+    leaseNamespace: o.leaseNamespace ?? defaultLeaseNamespace(),
+    leaseName: o.leaseName,
+    identity: o.identity ?? `${os.hostname()}_${process.pid}`,
+    leaseDurationMs,
+    renewDeadlineMs,
+    retryPeriodMs,
+    maxConcurrent: o.maxConcurrent,
+    maintenance: {
+      forceUpdateVanishedVersions: o.forceUpdateVanishedVersions,
+      restartControlPlanePods: o.restartControlPlanePods,
+      restartCoreAddons: o.restartCoreAddons,
+    },
+    metricsHost: o.metricsHost,
+    metricsPort: o.metricsPort,
+  };
+}
+
 export function registerSchedulerCommand(program: Command): void {
-  program.command('scheduler').description('not implemented yet').action(() => {
-    throw new Error('scheduler: not implemented yet');
-  });
+  program
+    .command('scheduler')
+    .description('run the maintenance scheduler against the cluster in the kubeconfig')
+    .option('--kubeconfig <file>', 'kubeconfig (default: $KUBECONFIG, in-cluster, ~/.kube/config)')
+    .option('--lease-namespace <ns>', "namespace of the leader Lease (default: the service account's, else shoot-maintenance)")
+    .option('--lease-name <name>', 'name of the leader Lease', 'shoot-maintenance-scheduler')
+    .option('--identity <id>', 'this replica in the Lease (default: hostname_pid)')
+    .option('--lease-duration <duration>', 'how long a Lease holds without renewal', '15s')
+    .option('--renew-deadline <duration>', 'the leader stops acting when it could not renew for this long', '10s')
+    .option('--retry-period <duration>', 'interval between acquire/renew attempts', '2s')
+    .option('--max-concurrent <n>', 'maintenance runs at once', number('--max-concurrent', 1), 4)
+    .option('--qps <n>', 'API requests per second (token bucket rate)', number('--qps', 0.001), 10)
+    .option('--burst <n>', 'API request burst (token bucket size)', number('--burst', 1), 20)
+    .option('--metrics-host <host>', 'address of /metrics and /healthz', '127.0.0.1')
+    .option('--metrics-port <port>', 'port of /metrics and /healthz (0: any free port)', number('--metrics-port', 0), 8080)
+    .option('--force-update-vanished-versions', 'treat versions dropped from the CloudProfile as expired', false)
+    .option('--restart-control-plane-pods', 'add the restartControlPlanePods task', true)
+    .option('--no-restart-control-plane-pods', 'do not add the restartControlPlanePods task')
+    .option('--restart-core-addons', 'add the restartCoreAddons task', false)
+    .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, 'info')
+    .action(async (options: SchedulerCommandOptions) => {
+      const config = schedulerConfigFrom(options);
+      const log = pino({ level: options.logLevel, base: { component: 'scheduler', identity: config.identity } });
+      const bucket = new TokenBucket({ qps: options.qps, burst: options.burst });
+      const metrics: { scheduler?: MaintenanceScheduler } = {};
+      const client = await KubeRestClient.fromKubeConfig(loadKubeConfig(options.kubeconfig), {
+        beforeRequest: () => bucket.take(),
+        afterResponse: (method, code) => metrics.scheduler?.metrics.apiRequests.inc({ method, code: String(code) }),
+        userAgent: 'shoot-maintenance-scheduler',
+      });
+      const scheduler = new MaintenanceScheduler(client, config, log);
+      metrics.scheduler = scheduler;
+      await scheduler.start();
+      log.info({ metricsPort: scheduler.metricsPort, lease: `${config.leaseNamespace}/${config.leaseName}` }, 'scheduler started');
+      let stopping = false;
+      const shutdown = (signal: string): void => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, 'stopping');
+        void scheduler
+          .stop()
+          .then(() => {
+            log.info('stopped; lease released');
+            process.exit(0);
+          })
+          .catch((err: unknown) => {
+            log.error({ err: err instanceof Error ? err.message : String(err) }, 'stop failed');
+            process.exit(1);
+          });
+      };
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+      process.on('SIGINT', () => shutdown('SIGINT'));
+    });
 }

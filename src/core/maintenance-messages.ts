@@ -1,0 +1,118 @@
+// The texts one maintenance run reports (reference §2.12 status.lastMaintenance, §2.13 Events),
+// built from the per-item results in Gardener's order: control plane, worker Kubernetes
+// versions, worker machine images, then operation texts.
+
+export type ItemResult =
+  | { ok: true; description: string; reason: string }
+  | { ok: false; description: string; reason: string };
+
+export interface MaintenanceResults {
+  controlPlane: ItemResult | undefined;
+  /** Per pool, in spec order. */
+  workerKubernetes: { pool: string; result: ItemResult }[];
+  workerMachineImages: { pool: string; result: ItemResult }[];
+  /** `Added "<op>" operation annotation` texts. */
+  operations: string[];
+}
+
+export interface MaintenanceMessages {
+  description: string;
+  /** '' when nothing failed. */
+  failureReason: string;
+}
+
+export const EVENT_REASON_KUBERNETES = 'KubernetesVersionMaintenance';
+export const EVENT_REASON_MACHINE_IMAGE = 'MachineImageVersionMaintenance';
+export const EVENT_REASON_FAILED = 'MaintenanceFailed';
+
+export const DESCRIPTION_MAINTENANCE_FAILED = 'Maintenance failed';
+export const DESCRIPTION_MAINTENANCE_SUCCEEDED = 'Maintenance succeeded';
+
+export interface PlannedEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+/** §2.12 buildMaintenanceMessages. */
+export function buildMaintenanceMessages(results: MaintenanceResults): MaintenanceMessages {
+  let ok = 0;
+  let failed = 0;
+  const description: string[] = [];
+  const failureReason: string[] = [];
+
+  const cp = results.controlPlane;
+  if (cp) {
+    if (cp.ok) {
+      ok++;
+      description.push(`Control Plane: ${cp.description}. Reason: ${cp.reason}`);
+    } else {
+      failed++;
+      description.push(`Control Plane: Kubernetes version update failed. Reason for update: ${cp.reason}`);
+      failureReason.push(`Control Plane: Kubernetes maintenance failure due to: ${cp.description}`);
+    }
+  }
+  for (const { pool, result } of results.workerKubernetes) {
+    if (result.ok) {
+      ok++;
+      description.push(`Worker pool "${pool}": ${result.description}. Reason: ${result.reason}`);
+    } else {
+      failed++;
+      description.push(`Worker pool "${pool}": Kubernetes version maintenance failed. Reason for update: ${result.reason}`);
+      failureReason.push(`Worker pool "${pool}": Kubernetes maintenance failure due to: ${result.description}`);
+    }
+  }
+  for (const { pool, result } of results.workerMachineImages) {
+    if (result.ok) {
+      ok++;
+      description.push(`Worker pool "${pool}": ${result.description}. Reason: ${result.reason}`);
+    } else {
+      failed++;
+      description.push(`Worker pool "${pool}": machine image version maintenance failed. Reason for update: ${result.reason}`);
+      failureReason.push(`Worker pool "${pool}": ${result.description}`);
+    }
+  }
+  if (results.operations.length > 0) description.push(results.operations.join(', '));
+
+  const items = description.join(', ');
+  const head = failed === 0 ? 'All maintenance operations successful.' : `(${ok}/${ok + failed}) maintenance operations successful.`;
+  return { description: `${head} ${items}`.trimEnd(), failureReason: failureReason.join(', ') };
+}
+
+/** §2.13: the Events a successful spec update is followed by. */
+export function buildMaintenanceEvents(results: MaintenanceResults): PlannedEvent[] {
+  const events: PlannedEvent[] = [];
+  const cp = results.controlPlane;
+  if (cp) {
+    events.push(
+      cp.ok
+        ? { type: 'Normal', reason: EVENT_REASON_KUBERNETES, message: `Control Plane: ${cp.description}. Reason: ${cp.reason}.` }
+        : {
+            type: 'Warning',
+            reason: EVENT_REASON_KUBERNETES,
+            message: `Control Plane: Kubernetes version maintenance failed. Reason for update: ${cp.reason}. Error: ${cp.description}`,
+          },
+    );
+  }
+  const pools = (items: { pool: string; result: ItemResult }[], reason: string, what: string): void => {
+    for (const { pool, result } of items) {
+      events.push(
+        result.ok
+          ? { type: 'Normal', reason, message: `Worker pool "${pool}": ${result.description}. Reason: ${result.reason}.` }
+          : {
+              type: 'Warning',
+              reason,
+              message: `Worker pool "${pool}": ${what} version maintenance failed. Reason for update: ${result.reason}. Error: ${result.description}`,
+            },
+      );
+    }
+  };
+  pools(results.workerKubernetes, EVENT_REASON_KUBERNETES, 'Kubernetes');
+  pools(results.workerMachineImages, EVENT_REASON_MACHINE_IMAGE, 'Machine image');
+  return events;
+}
+
+/** `Updates to the Shoot failed to be applied: <apiserver error>` (dry-run failure). */
+export function updateFailedReason(apiServerError: string): string {
+  return `Updates to the Shoot failed to be applied: ${apiServerError}`;
+}

@@ -1,0 +1,472 @@
+// plan(): what one maintenance run performed at `now` changes on a Shoot, and the texts it
+// reports (reference §2.2–§2.6, §2.10–§2.13; DESIGN differences 1, 2, 3 and 6). Pure: the
+// scheduler and the `plan` command both call it; only the scheduler writes the result.
+//
+// Order of work, as Gardener's reconciler: held spec becomes the base spec (difference 1),
+// machine images per worker (against the pre-maintenance control-plane version), control-plane
+// Kubernetes version, worker-pool Kubernetes versions (capped at the new control-plane version),
+// operation annotations, tasks, then status.lastMaintenance and Events.
+import type { MachineImageUpdateStrategy } from './cloudprofile-types.js';
+import { type CatalogueIndex, filterMachineImageVersions } from './cloudprofile.js';
+import {
+  buildMaintenanceEvents,
+  buildMaintenanceMessages,
+  DESCRIPTION_MAINTENANCE_SUCCEEDED,
+  type ItemResult,
+  type MaintenanceResults,
+  type PlannedEvent,
+} from './maintenance-messages.js';
+import {
+  MAINTENANCE_OPERATION_ANNOTATION,
+  NEEDS_RETRY_ANNOTATION,
+  OP_MAINTAIN,
+  OP_RECONCILE,
+  OP_RETRY,
+  OPERATION_ANNOTATION,
+  OPERATION_SEPARATOR,
+  parseOperations,
+  TASKS_ANNOTATION,
+} from './operations.js';
+import { PENDING_SPEC_ANNOTATION, withPendingSpecApplied } from './rollout.js';
+import { type LastMaintenance, type Shoot, type Worker, annotationsOf, deepCopy, workersOf } from './shoot.js';
+import { ALWAYS_WINDOW, effectiveShootWindow, formatMaintenanceTime, parseTimeWindow } from './timewindow.js';
+import {
+  compareVersions,
+  decideKubernetesVersionUpdate,
+  decideMachineImageTarget,
+  higherVersionFailureText,
+  isExpired,
+  MACHINE_IMAGE_UPDATE_REASON,
+  type VersionUpdate,
+} from './versions.js';
+
+export interface MaintenanceOptions {
+  /** DESIGN difference 6: treat a version dropped from the CloudProfile as expired (Gardener's behaviour). */
+  forceUpdateVanishedVersions: boolean;
+  /** Add the `restartControlPlanePods` task (Gardener's enableShootControlPlaneRestarter, default true). */
+  restartControlPlanePods?: boolean;
+  /** Add the `restartCoreAddons` task (Gardener's enableShootCoreAddonRestarter, default false). */
+  restartCoreAddons?: boolean;
+}
+
+export type KubernetesChange =
+  | { from: string; to: string; reason: string; forced: boolean }
+  | { from: string; reason: string; error: string };
+
+export type MachineImageChange =
+  | { name: string; from: string; to: string; reason: string; forced: boolean }
+  | { name: string; from: string; reason: string; error: string };
+
+export interface WorkerPlan {
+  name: string;
+  kubernetes: KubernetesChange | null;
+  machineImage: MachineImageChange | null;
+}
+
+export interface MaintenancePlan {
+  window: { begin: string; end: string; effectiveEnd: string; inWindow: boolean };
+  /** `maintain` asked, or now inside the effective window. */
+  due: boolean;
+  nextRun: { earliest: string; latest: string };
+  kubernetes: KubernetesChange | null;
+  workers: WorkerPlan[];
+  operations: string[];
+  lastMaintenance: { description: string; state: 'Succeeded' | 'Failed'; failureReason?: string };
+  /** The Shoot as the run would write it (status.lastMaintenance included, triggered at now). */
+  shoot: Shoot;
+  // ---- not part of the `plan -o json` contract ----
+  /** Events the run emits after a successful update. */
+  events: PlannedEvent[];
+  /** A held spec (pending-spec annotation) rolled out. */
+  heldSpecReleased: boolean;
+  /** `gardener.cloud/operation` before and after the run (undefined = absent). */
+  operationAnnotation: { from: string | undefined; to: string | undefined };
+  /** Tasks newly added to `shoot.gardener.cloud/tasks`. */
+  tasksAdded: string[];
+  /** Gardener's requirePatch: an operation text or any version result (successful or not), or a held spec. */
+  requiresPatch: boolean;
+  /** A problem that stopped the image maintenance of every worker (machine type/image unknown). */
+  machineImageError?: string;
+}
+
+/** Reason shown on every worker's machineImage when image maintenance stopped for all workers. */
+export const MACHINE_IMAGE_MAINTENANCE_STOPPED = 'Machine image maintenance stopped for all worker pools';
+
+/** Tasks every maintenance run asks the reconciler for (§2.11), in Gardener's order. */
+export const MAINTENANCE_TASKS = [
+  'deployInfrastructure',
+  'deployDNSRecordInternal',
+  'deployDNSRecordExternal',
+  'deployDNSRecordIngress',
+] as const;
+export const TASK_RESTART_CONTROL_PLANE_PODS = 'restartControlPlanePods';
+export const TASK_RESTART_CORE_ADDONS = 'restartCoreAddons';
+
+// ---- machine images (§2.6) ----------------------------------------------------------------------
+
+type ImageOutcome = { pool: string; change: MachineImageChange; result: ItemResult };
+
+function strategyOf(value: string | undefined): MachineImageUpdateStrategy {
+  return value === 'patch' || value === 'minor' ? value : 'major';
+}
+
+/** The first machine type / image problem of any worker (it stops image maintenance of all workers). */
+function machineImagePrerequisiteError(workers: Worker[], index: CatalogueIndex): string | undefined {
+  for (const worker of workers) {
+    if (!index.machineTypes.has(worker.machine.type)) {
+      return `machine type "${worker.machine.type}" of worker "${worker.name}" does not exist in cloudprofile`;
+    }
+    const name = worker.machine.image?.name ?? '';
+    if (!index.machineImages.has(name.toLowerCase())) {
+      return `failure while determining the default machine image in the CloudProfile: no machineImage with name "${name}" (specified in shoot) could be found in the cloudProfile "${index.profile.metadata.name}"`;
+    }
+  }
+  return undefined;
+}
+
+function maintainMachineImage(
+  worker: Worker,
+  index: CatalogueIndex,
+  controlPlaneVersion: string,
+  autoUpdate: boolean,
+  now: Date,
+  options: MaintenanceOptions,
+): ImageOutcome | undefined {
+  const image = worker.machine.image;
+  const imageName = image?.name ?? '';
+  const current = image?.version;
+  const entry = index.machineImages.get(imageName.toLowerCase());
+  if (!entry || current === undefined) return undefined;
+  const strategy = strategyOf(entry.strategy);
+  const kubeletVersion = worker.kubernetes?.version ?? controlPlaneVersion;
+  const versions = filterMachineImageVersions({ index, imageName, worker, kubeletVersion });
+
+  let reason: string;
+  let forced: boolean;
+  const inFiltered = versions.find((v) => v.version === current);
+  if (!inFiltered) {
+    reason = MACHINE_IMAGE_UPDATE_REASON.vanished;
+    // Listed but no longer compatible with this worker: forced, as in Gardener. Gone from the
+    // profile altogether: DESIGN difference 6 (auto-update only, unless the operator flag).
+    const listed = entry.versions.some((v) => v.version === current);
+    forced = listed || options.forceUpdateVanishedVersions;
+    if (!forced && !autoUpdate) return undefined;
+  } else if (isExpired(inFiltered, now)) {
+    reason = MACHINE_IMAGE_UPDATE_REASON.expired(strategy);
+    forced = true;
+  } else if (autoUpdate) {
+    reason = MACHINE_IMAGE_UPDATE_REASON.auto(strategy);
+    forced = false;
+  } else {
+    return undefined;
+  }
+
+  const target = decideMachineImageTarget({ imageName: entry.image.name, strategy, versions, current, forced, now });
+  if (target.kind === 'none') return undefined;
+  if (target.kind === 'error') {
+    const description = `failed to update machine image "${entry.image.name}": ${target.error}`;
+    return {
+      pool: worker.name,
+      change: { name: imageName, from: current, reason, error: description },
+      result: { ok: false, description, reason },
+    };
+  }
+  return {
+    pool: worker.name,
+    change: { name: entry.image.name, from: current, to: target.to, reason, forced },
+    result: { ok: true, description: `Updated machine image "${entry.image.name}" from "${current}" to "${target.to}"`, reason },
+  };
+}
+
+// ---- Kubernetes versions (§2.4, §2.5) -------------------------------------------------------------
+
+function kubernetesOutcome(update: VersionUpdate): { change: KubernetesChange; result: ItemResult } | undefined {
+  if (update.kind === 'none') return undefined;
+  if (update.kind === 'error') {
+    const description = higherVersionFailureText(update.from, update.error);
+    return {
+      change: { from: update.from, reason: update.reason, error: description },
+      result: { ok: false, description, reason: update.reason },
+    };
+  }
+  return {
+    change: { from: update.from, to: update.to, reason: update.reason, forced: update.forced },
+    result: { ok: true, description: `Updated Kubernetes version from "${update.from}" to "${update.to}"`, reason: update.reason },
+  };
+}
+
+// ---- operations (§2.10) and tasks (§2.11) ---------------------------------------------------------
+
+function isTrue(value: string | undefined): boolean {
+  // Go strconv.ParseBool's true spellings.
+  return value !== undefined && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value);
+}
+
+/** maintainOperation: returns the operation string when it is more than `reconcile`, else ''. */
+function maintainOperation(shoot: Shoot): string {
+  const annotations = { ...annotationsOf(shoot) };
+  if (parseOperations(annotations[OPERATION_ANNOTATION]).includes(OP_MAINTAIN)) delete annotations[OPERATION_ANNOTATION];
+  let operation = '';
+  const lastOperation = shoot.status?.lastOperation;
+  if (lastOperation) {
+    if (lastOperation.state === 'Failed') {
+      if (isTrue(annotations[NEEDS_RETRY_ANNOTATION])) {
+        annotations[OPERATION_ANNOTATION] = OP_RETRY;
+        delete annotations[NEEDS_RETRY_ANNOTATION];
+      }
+    } else {
+      const ops = parseOperations(annotations[MAINTENANCE_OPERATION_ANNOTATION]);
+      if (!ops.includes(OP_RECONCILE)) ops.push(OP_RECONCILE);
+      operation = ops.join(OPERATION_SEPARATOR);
+      annotations[OPERATION_ANNOTATION] = operation;
+      delete annotations[MAINTENANCE_OPERATION_ANNOTATION];
+    }
+  }
+  shoot.metadata.annotations = annotations;
+  return operation === OP_RECONCILE ? '' : operation;
+}
+
+/** maintainTasks: add-if-absent to the comma list, order kept. Returns the tasks added. */
+function maintainTasks(shoot: Shoot, options: MaintenanceOptions): string[] {
+  const annotations = { ...annotationsOf(shoot) };
+  const tasks = (annotations[TASKS_ANNOTATION] ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  const wanted: string[] = [...MAINTENANCE_TASKS];
+  if (options.restartControlPlanePods ?? true) wanted.push(TASK_RESTART_CONTROL_PLANE_PODS);
+  if (options.restartCoreAddons ?? false) wanted.push(TASK_RESTART_CORE_ADDONS);
+  const added = wanted.filter((t) => !tasks.includes(t));
+  if (added.length > 0) {
+    annotations[TASKS_ANNOTATION] = [...tasks, ...added].join(',');
+    shoot.metadata.annotations = annotations;
+  }
+  return added;
+}
+
+// ---- the window ---------------------------------------------------------------------------------
+
+function windowView(shoot: Shoot, now: Date): MaintenancePlan['window'] & { nextRun: MaintenancePlan['nextRun'] } {
+  const spec = shoot.spec.maintenance?.timeWindow;
+  const parsed = spec ? parseTimeWindow(spec) : undefined;
+  const configured = parsed?.ok ? parsed.window : ALWAYS_WINDOW;
+  const effective = effectiveShootWindow(shoot);
+  const next = effective.nextOccurrence(now);
+  return {
+    begin: formatMaintenanceTime(configured.begin),
+    end: formatMaintenanceTime(configured.end),
+    effectiveEnd: formatMaintenanceTime(effective.end),
+    inWindow: effective.contains(now),
+    nextRun: { earliest: next.begin.toISOString(), latest: next.end.toISOString() },
+  };
+}
+
+// ---- plan -----------------------------------------------------------------------------------------
+
+/** What one maintenance run at `now` does to the shoot. */
+export function plan(original: Shoot, index: CatalogueIndex, now: Date, options: MaintenanceOptions): MaintenancePlan {
+  const { nextRun, ...window } = windowView(original, now);
+  const due = parseOperations(annotationsOf(original)[OPERATION_ANNOTATION]).includes(OP_MAINTAIN) || window.inWindow;
+
+  // DESIGN difference 1: the held spec is what maintenance works on and writes.
+  const heldSpecReleased = annotationsOf(original)[PENDING_SPEC_ANNOTATION] !== undefined;
+  const shoot = withPendingSpecApplied(original);
+  const heldSpecApplied = heldSpecReleased && annotationsOf(shoot)[PENDING_SPEC_ANNOTATION] === undefined;
+  const workers = workersOf(shoot);
+  const autoUpdate = shoot.spec.maintenance?.autoUpdate ?? {};
+  const preMaintenanceVersion = shoot.spec.kubernetes.version;
+
+  // 1. Machine images (against the pre-maintenance control-plane version).
+  const imageChanges = new Map<string, MachineImageChange>();
+  const imageResults: MaintenanceResults['workerMachineImages'] = [];
+  const machineImageError = workers.length > 0 ? machineImagePrerequisiteError(workers, index) : undefined;
+  if (machineImageError === undefined) {
+    for (const worker of workers) {
+      const outcome = maintainMachineImage(worker, index, preMaintenanceVersion, autoUpdate.machineImageVersion === true, now, options);
+      if (!outcome) continue;
+      imageChanges.set(worker.name, outcome.change);
+      imageResults.push({ pool: worker.name, result: outcome.result });
+      if ('to' in outcome.change && worker.machine.image) {
+        worker.machine.image = { ...worker.machine.image, name: outcome.change.name, version: outcome.change.to };
+      }
+    }
+  } else {
+    for (const worker of workers) {
+      imageChanges.set(worker.name, {
+        name: worker.machine.image?.name ?? '',
+        from: worker.machine.image?.version ?? '',
+        reason: MACHINE_IMAGE_MAINTENANCE_STOPPED,
+        error: machineImageError,
+      });
+    }
+  }
+
+  // 2. Control-plane Kubernetes version.
+  const decide = (current: string): VersionUpdate =>
+    decideKubernetesVersionUpdate({
+      current,
+      versions: index.kubernetes,
+      autoUpdate: autoUpdate.kubernetesVersion === true,
+      now,
+      forceUpdateVanishedVersions: options.forceUpdateVanishedVersions,
+    });
+  const controlPlane = kubernetesOutcome(decide(preMaintenanceVersion));
+  if (controlPlane && 'to' in controlPlane.change) shoot.spec.kubernetes = { ...shoot.spec.kubernetes, version: controlPlane.change.to };
+  const controlPlaneVersion = shoot.spec.kubernetes.version;
+
+  // 3. Worker-pool Kubernetes versions, never above the (maintained) control plane.
+  const kubernetesChanges = new Map<string, KubernetesChange>();
+  const workerKubernetesResults: MaintenanceResults['workerKubernetes'] = [];
+  for (const worker of workers) {
+    const current = worker.kubernetes?.version;
+    if (current === undefined) continue;
+    let update = decide(current);
+    if (update.kind === 'update' && compareVersions(update.to, controlPlaneVersion) > 0) {
+      update = { ...update, to: controlPlaneVersion };
+    }
+    if (update.kind === 'update' && update.to === update.from) continue;
+    const outcome = kubernetesOutcome(update);
+    if (!outcome) continue;
+    kubernetesChanges.set(worker.name, outcome.change);
+    workerKubernetesResults.push({ pool: worker.name, result: outcome.result });
+    if ('to' in outcome.change) worker.kubernetes = { ...worker.kubernetes, version: outcome.change.to };
+  }
+
+  // 4. Operation annotations and tasks.
+  const operation = maintainOperation(shoot);
+  const operations = operation === '' ? [] : [`Added "${operation}" operation annotation`];
+  const tasksAdded = maintainTasks(shoot, options);
+
+  const results: MaintenanceResults = {
+    controlPlane: controlPlane?.result,
+    workerKubernetes: workerKubernetesResults,
+    workerMachineImages: imageResults,
+    operations,
+  };
+  const requiresPatch =
+    operations.length > 0 ||
+    controlPlane !== undefined ||
+    workerKubernetesResults.length > 0 ||
+    imageResults.length > 0 ||
+    heldSpecApplied;
+
+  // 5. status.lastMaintenance as the run leaves it.
+  const previous = original.status?.lastMaintenance;
+  let lastMaintenance: MaintenancePlan['lastMaintenance'];
+  if (requiresPatch) {
+    const messages = buildMaintenanceMessages(results);
+    lastMaintenance =
+      messages.failureReason === ''
+        ? { description: messages.description, state: 'Succeeded' }
+        : { description: messages.description, state: 'Failed', failureReason: messages.failureReason };
+  } else if (previous?.state === 'Failed') {
+    lastMaintenance = { description: DESCRIPTION_MAINTENANCE_SUCCEEDED, state: 'Succeeded' };
+  } else {
+    lastMaintenance = { description: buildMaintenanceMessages(results).description, state: 'Succeeded' };
+  }
+  const written: LastMaintenance = { ...lastMaintenance, triggeredTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  shoot.status = { ...(shoot.status ?? {}), lastMaintenance: written };
+
+  return {
+    window,
+    due,
+    nextRun,
+    kubernetes: controlPlane?.change ?? null,
+    workers: workers.map((w) => ({
+      name: w.name,
+      kubernetes: kubernetesChanges.get(w.name) ?? null,
+      machineImage: imageChanges.get(w.name) ?? null,
+    })),
+    operations,
+    lastMaintenance,
+    shoot,
+    events: buildMaintenanceEvents(results),
+    heldSpecReleased: heldSpecApplied,
+    operationAnnotation: { from: annotationsOf(original)[OPERATION_ANNOTATION], to: annotationsOf(shoot)[OPERATION_ANNOTATION] },
+    tasksAdded,
+    requiresPatch,
+    ...(machineImageError === undefined ? {} : { machineImageError }),
+  };
+}
+
+/** The `plan -o json` object: exactly the keys of DESIGN's contract. */
+export function planToJson(p: MaintenancePlan): Record<string, unknown> {
+  return {
+    window: p.window,
+    due: p.due,
+    nextRun: p.nextRun,
+    kubernetes: p.kubernetes,
+    workers: p.workers,
+    operations: p.operations,
+    lastMaintenance: p.lastMaintenance,
+    shoot: p.shoot,
+  };
+}
+
+/** Whether the planned Shoot differs from the one read (status aside): an update is needed. */
+export function shootChanged(p: MaintenancePlan, read: Shoot): boolean {
+  const strip = (s: Shoot): unknown => ({ metadata: { annotations: s.metadata.annotations ?? {} }, spec: s.spec });
+  return JSON.stringify(canonical(strip(p.shoot))) !== JSON.stringify(canonical(strip(read)));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+// ---- text rendering -------------------------------------------------------------------------------
+
+function kubernetesLine(label: string, change: KubernetesChange): string {
+  return 'to' in change
+    ? `${label}: Kubernetes ${change.from} -> ${change.to}${change.forced ? ' FORCED' : ''} (${change.reason})`
+    : `${label}: Kubernetes ${change.from} ERROR: ${change.error} (${change.reason})`;
+}
+
+function imageLine(label: string, change: MachineImageChange): string {
+  return 'to' in change
+    ? `${label}: machine image ${change.name} ${change.from} -> ${change.to}${change.forced ? ' FORCED' : ''} (${change.reason})`
+    : `${label}: machine image ${change.name} ${change.from} ERROR: ${change.error} (${change.reason})`;
+}
+
+/** What an operator reads: the window, then one line per change (forced ones marked FORCED). */
+export function renderPlanText(p: MaintenancePlan): string {
+  const { namespace, name } = p.shoot.metadata;
+  const lines: string[] = [];
+  lines.push(`Shoot ${namespace ? `${namespace}/` : ''}${name ?? ''}`);
+  lines.push(
+    `Window: ${p.window.begin}-${p.window.end} (effective end ${p.window.effectiveEnd}), now ${p.window.inWindow ? 'inside' : 'outside'}; due: ${p.due ? 'yes' : 'no'}`,
+  );
+  lines.push(`Next run: between ${p.nextRun.earliest} and ${p.nextRun.latest}`);
+  const changes: string[] = [];
+  if (p.heldSpecReleased) changes.push('Held spec (maintenance.gardener.cloud/pending-spec): rolled out');
+  if (p.kubernetes) changes.push(kubernetesLine('Control plane', p.kubernetes));
+  for (const w of p.workers) {
+    if (w.kubernetes) changes.push(kubernetesLine(`Worker pool "${w.name}"`, w.kubernetes));
+  }
+  for (const w of p.workers) {
+    if (w.machineImage) changes.push(imageLine(`Worker pool "${w.name}"`, w.machineImage));
+  }
+  for (const op of p.operations) changes.push(`Operation: ${op}`);
+  const { from, to } = p.operationAnnotation;
+  if (from !== to) changes.push(`Annotation ${OPERATION_ANNOTATION}: ${from === undefined ? '(none)' : from} -> ${to === undefined ? '(removed)' : to}`);
+  if (p.tasksAdded.length > 0) changes.push(`Tasks added: ${p.tasksAdded.join(',')}`);
+  lines.push(...(changes.length > 0 ? ['Changes:', ...changes.map((c) => `  ${c}`)] : ['Changes: none']));
+  lines.push(`Last maintenance: ${p.lastMaintenance.state}: ${p.lastMaintenance.description}`);
+  if (p.lastMaintenance.failureReason) lines.push(`Failure reason: ${p.lastMaintenance.failureReason}`);
+  for (const e of p.events) lines.push(`Event ${e.type} ${e.reason}: ${e.message}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** A copy of the shoot with the plan's status left out (what the main-resource update sends). */
+export function withoutStatus(shoot: Shoot): Shoot {
+  const copy = deepCopy(shoot);
+  delete copy.status;
+  return copy;
+}

@@ -1,0 +1,58 @@
+// When a shoot is next due for maintenance (reference §2.1 with DESIGN difference 3).
+import { hasOperation, OP_MAINTAIN, OPERATION_ANNOTATION } from '../core/operations.js';
+import type { Shoot } from '../core/shoot.js';
+import { effectiveShootWindow, randomInstantIn } from '../core/timewindow.js';
+
+export type DueReason = 'maintain' | 'in-window' | 'next-window';
+
+export interface DueTime {
+  at: Date;
+  reason: DueReason;
+}
+
+/** Whether status.lastMaintenance.triggeredTime lies inside the occurrence. */
+function maintainedIn(shoot: Shoot, occurrence: { begin: Date; end: Date }): boolean {
+  const triggered = shoot.status?.lastMaintenance?.triggeredTime;
+  if (!triggered) return false;
+  const t = Date.parse(triggered);
+  return !Number.isNaN(t) && t >= occurrence.begin.getTime() && t <= occurrence.end.getTime();
+}
+
+/**
+ * The instant the shoot is due, or null when it must not be queued (being deleted).
+ * - `gardener.cloud/operation=maintain` → now;
+ * - inside the effective window and not yet maintained in this occurrence → a random instant
+ *   in the rest of this occurrence;
+ * - otherwise → a random instant in the next occurrence.
+ */
+export function dueTimeOf(shoot: Shoot, now: Date, random: () => number): DueTime | null {
+  if (shoot.metadata.deletionTimestamp) return null;
+  if (hasOperation(shoot, OPERATION_ANNOTATION, OP_MAINTAIN)) return { at: now, reason: 'maintain' };
+  const window = effectiveShootWindow(shoot);
+  const current = window.occurrenceContaining(now);
+  if (current && !maintainedIn(shoot, current)) {
+    return { at: randomInstantIn({ begin: now, end: current.end }, random), reason: 'in-window' };
+  }
+  return nextWindowDueTime(shoot, now, random);
+}
+
+/** A random instant in the next occurrence of the effective window (after a run). */
+export function nextWindowDueTime(shoot: Shoot, now: Date, random: () => number): DueTime {
+  return { at: randomInstantIn(effectiveShootWindow(shoot).nextOccurrence(now), random), reason: 'next-window' };
+}
+
+/** Whether the shoot was already maintained in the effective-window occurrence containing now. */
+export function maintainedInCurrentOccurrence(shoot: Shoot, now: Date): boolean {
+  const current = effectiveShootWindow(shoot).occurrenceContaining(now);
+  return current !== undefined && maintainedIn(shoot, current);
+}
+
+/** Gardener's update predicate: re-plan when `maintain` is newly asked or the window changed. */
+export function needsReplan(shoot: Shoot, old: Shoot): boolean {
+  if (shoot.metadata.deletionTimestamp && !old.metadata.deletionTimestamp) return true;
+  const maintainNow = hasOperation(shoot, OPERATION_ANNOTATION, OP_MAINTAIN);
+  if (maintainNow && !hasOperation(old, OPERATION_ANNOTATION, OP_MAINTAIN)) return true;
+  const a = shoot.spec.maintenance?.timeWindow;
+  const b = old.spec.maintenance?.timeWindow;
+  return a?.begin !== b?.begin || a?.end !== b?.end;
+}

@@ -1,0 +1,155 @@
+// One maintenance run of one shoot against the API server (reference §2.2 steps 10–14, DESIGN
+// differences 1–3): re-read, plan, dry-run, update (optimistic, never over a newer user change),
+// status.lastMaintenance, Events.
+import type { CatalogueIndex } from '../core/cloudprofile.js';
+import {
+  DESCRIPTION_MAINTENANCE_FAILED,
+  EVENT_REASON_FAILED,
+  type PlannedEvent,
+  updateFailedReason,
+} from '../core/maintenance-messages.js';
+import { type MaintenanceOptions, type MaintenancePlan, plan, shootChanged, withoutStatus } from '../core/maintenance.js';
+import { hasOperation, OP_MAINTAIN, OPERATION_ANNOTATION } from '../core/operations.js';
+import { cloudProfileNameOf, type LastMaintenance, type Shoot } from '../core/shoot.js';
+import { maintainedInCurrentOccurrence } from './due-time.js';
+
+/** The API calls a run needs (ShootClient + EventRecorder in production, fakes in tests). */
+export interface RunApi {
+  getShoot(namespace: string, name: string): Promise<Shoot | null>;
+  updateShoot(shoot: Shoot, dryRun: boolean): Promise<Shoot>;
+  patchLastMaintenance(namespace: string, name: string, lastMaintenance: LastMaintenance): Promise<void>;
+  removeMaintainAnnotation(shoot: Shoot): Promise<void>;
+  recordEvent(shoot: Shoot, event: PlannedEvent): Promise<void>;
+}
+
+export interface RunDeps {
+  api: RunApi;
+  catalogue: (name: string) => CatalogueIndex | undefined;
+  now: () => Date;
+  options: MaintenanceOptions;
+  /** Attempts of the real update when it hits a conflict (re-read and re-plan in between). */
+  maxAttempts?: number;
+  isConflict: (err: unknown) => boolean;
+}
+
+export type RunResult =
+  | 'maintained' // shoot updated (and lastMaintenance written)
+  | 'status-only' // nothing to change on the shoot, lastMaintenance written
+  | 'unchanged' // nothing to do
+  | 'not-due' // outside the window and no `maintain`, or already maintained in this occurrence
+  | 'dry-run-failed' // lastMaintenance Failed written, nothing else
+  | 'conflict' // gave up after repeated conflicts
+  | 'gone' // shoot deleted or being deleted
+  | 'error'; // anything else (missing CloudProfile, API errors)
+
+export interface RunReport {
+  result: RunResult;
+  changes: string[];
+  error?: string;
+  plan?: MaintenancePlan;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Human-readable list of what a plan changes, for the run's log line. */
+export function changesOf(p: MaintenancePlan): string[] {
+  const changes: string[] = [];
+  if (p.heldSpecReleased) changes.push('held spec rolled out');
+  if (p.kubernetes) {
+    changes.push('to' in p.kubernetes ? `kubernetes ${p.kubernetes.from}->${p.kubernetes.to}` : `kubernetes error: ${p.kubernetes.error}`);
+  }
+  for (const w of p.workers) {
+    if (w.kubernetes) {
+      changes.push('to' in w.kubernetes ? `${w.name}: kubernetes ${w.kubernetes.from}->${w.kubernetes.to}` : `${w.name}: kubernetes error`);
+    }
+    if (w.machineImage) {
+      changes.push(
+        'to' in w.machineImage
+          ? `${w.name}: image ${w.machineImage.name} ${w.machineImage.from}->${w.machineImage.to}`
+          : `${w.name}: image error`,
+      );
+    }
+  }
+  changes.push(...p.operations);
+  return changes;
+}
+
+function triggered(now: Date): string {
+  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export async function runMaintenance(deps: RunDeps, namespace: string, name: string): Promise<RunReport> {
+  const maxAttempts = deps.maxAttempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    const shoot = await deps.api.getShoot(namespace, name);
+    if (!shoot || shoot.metadata.deletionTimestamp) return { result: 'gone', changes: [] };
+    const now = deps.now();
+    const maintain = hasOperation(shoot, OPERATION_ANNOTATION, OP_MAINTAIN);
+    const profileName = cloudProfileNameOf(shoot) ?? '';
+    const index = deps.catalogue(profileName);
+    if (!index) return { result: 'error', changes: [], error: `CloudProfile "${profileName}" not found` };
+    const planned = plan(shoot, index, now, deps.options);
+    // DESIGN difference 3: once per occurrence, unless `maintain` is asked for.
+    if (!planned.due || (!maintain && maintainedInCurrentOccurrence(shoot, now))) {
+      return { result: 'not-due', changes: [], plan: planned };
+    }
+    const changed = shootChanged(planned, shoot);
+    const previous = shoot.status?.lastMaintenance;
+    const statusNeeded = planned.requiresPatch || previous?.state === 'Failed';
+    const changes = changesOf(planned);
+    if (!changed && !statusNeeded) return { result: 'unchanged', changes, plan: planned };
+
+    const lastMaintenance: LastMaintenance = { ...planned.lastMaintenance, triggeredTime: triggered(now) };
+    if (!changed) {
+      await deps.api.patchLastMaintenance(namespace, name, lastMaintenance);
+      const eventError = await emit(deps, shoot, planned.events);
+      return { result: 'status-only', changes, plan: planned, ...eventError };
+    }
+
+    const desired = withoutStatus(planned.shoot);
+    desired.metadata.resourceVersion = shoot.metadata.resourceVersion;
+    try {
+      await deps.api.updateShoot(desired, true);
+    } catch (err) {
+      if (deps.isConflict(err) && attempt < maxAttempts) continue;
+      // §2.2 step 10: record why, drop `maintain`, change nothing else.
+      const reason = updateFailedReason(errorText(err));
+      await deps.api.patchLastMaintenance(namespace, name, {
+        description: DESCRIPTION_MAINTENANCE_FAILED,
+        state: 'Failed',
+        failureReason: reason,
+        triggeredTime: triggered(now),
+      });
+      // Best effort: if even this patch is refused, the failure is already recorded above.
+      const removal = maintain ? await deps.api.removeMaintainAnnotation(shoot).then(() => '', (e: unknown) => errorText(e)) : '';
+      const error = removal === '' ? reason : `${reason}; removing "maintain" failed: ${removal}`;
+      return { result: 'dry-run-failed', changes, error, plan: planned };
+    }
+    let updated: Shoot;
+    try {
+      updated = await deps.api.updateShoot(desired, false);
+    } catch (err) {
+      if (deps.isConflict(err) && attempt < maxAttempts) continue;
+      await deps.api.recordEvent(shoot, { type: 'Warning', reason: EVENT_REASON_FAILED, message: errorText(err) }).catch(() => undefined);
+      return { result: deps.isConflict(err) ? 'conflict' : 'error', changes, error: errorText(err), plan: planned };
+    }
+    await deps.api.patchLastMaintenance(namespace, name, lastMaintenance);
+    const eventError = await emit(deps, updated, planned.events);
+    return { result: 'maintained', changes, plan: planned, ...eventError };
+  }
+}
+
+/** Events are best effort: the maintenance itself is done; a failed Event is reported, not retried. */
+async function emit(deps: RunDeps, shoot: Shoot, events: PlannedEvent[]): Promise<{ error?: string }> {
+  const errors: string[] = [];
+  for (const event of events) {
+    try {
+      await deps.api.recordEvent(shoot, event);
+    } catch (err) {
+      errors.push(errorText(err));
+    }
+  }
+  return errors.length === 0 ? {} : { error: `recording events failed: ${errors.join('; ')}` };
+}

@@ -1,0 +1,63 @@
+// The scheduler's Prometheus metrics (prom-client, its own registry).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface SchedulerMetricsSources {
+  queueLength: () => number;
+  /** Seconds until the next due shoot; undefined when the queue is empty. */
+  secondsUntilNextDue: () => number | undefined;
+  isLeader: () => boolean;
+}
+
+export class SchedulerMetrics {
+  readonly registry = new Registry();
+  readonly runs: Counter<'result'>;
+  readonly runDuration: Histogram<'result'>;
+  readonly apiRequests: Counter<'method' | 'code'>;
+
+  constructor(sources: SchedulerMetricsSources) {
+    collectDefaultMetrics({ register: this.registry });
+    this.runs = new Counter({
+      name: 'shoot_maintenance_runs_total',
+      help: 'Maintenance runs by result',
+      labelNames: ['result'],
+      registers: [this.registry],
+    });
+    this.runDuration = new Histogram({
+      name: 'shoot_maintenance_run_duration_seconds',
+      help: 'Duration of one maintenance run (re-read to Events)',
+      labelNames: ['result'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    this.apiRequests = new Counter({
+      name: 'shoot_maintenance_scheduler_api_requests_total',
+      help: 'Requests the scheduler made to the API server, by method and status code',
+      labelNames: ['method', 'code'],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'shoot_maintenance_queue_length',
+      help: 'Shoots in the due-time queue (including runs waiting for a concurrency slot)',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.queueLength());
+      },
+    });
+    new Gauge({
+      name: 'shoot_maintenance_next_due_seconds',
+      help: 'Seconds until the next shoot is due (absent-value -1 when the queue is empty)',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.secondsUntilNextDue() ?? -1);
+      },
+    });
+    new Gauge({
+      name: 'shoot_maintenance_leader',
+      help: '1 while this replica holds the leader lease and acts, else 0',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.isLeader() ? 1 : 0);
+      },
+    });
+  }
+}

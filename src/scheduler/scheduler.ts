@@ -1,0 +1,326 @@
+// The maintenance scheduler: informers on Shoots and CloudProfiles, ONE due-time queue for all
+// shoots, runs bounded in number, a token bucket on API requests, leader election on a Lease.
+// Every replica keeps its caches and queue warm; only the leader's queue fires.
+import http from 'node:http';
+import type { Logger } from 'pino';
+import type { CloudProfile } from '../core/cloudprofile-types.js';
+import { type CatalogueIndex, indexCloudProfile } from '../core/cloudprofile.js';
+import type { MaintenanceOptions } from '../core/maintenance.js';
+import type { LastMaintenance, Shoot } from '../core/shoot.js';
+import { EventRecorder } from '../kube/event-recorder.js';
+import { Informer, keyOf } from '../kube/informer.js';
+import { KubeLeaseStore } from '../kube/lease-store.js';
+import { KubeApiError, type KubeRestClient } from '../kube/rest-client.js';
+import { SHOOTS_PATH, ShootClient } from '../kube/shoot-client.js';
+import { OPERATION_ANNOTATION } from '../core/operations.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
+import { DueQueue } from './due-queue.js';
+import { dueTimeOf, needsReplan, nextWindowDueTime } from './due-time.js';
+import { LeaderElector } from './leader-election.js';
+import { runMaintenance, type RunApi, type RunReport } from './maintenance-run.js';
+import { SchedulerMetrics } from './metrics.js';
+
+export const CLOUDPROFILES_COLLECTION = '/apis/core.gardener.cloud/v1beta1/cloudprofiles';
+
+export interface SchedulerConfig {
+  leaseNamespace: string;
+  leaseName: string;
+  identity: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  maxConcurrent: number;
+  maintenance: MaintenanceOptions;
+  metricsHost: string;
+  metricsPort: number;
+}
+
+const RETRY_MIN_MS = 5_000;
+const RETRY_MAX_MS = 5 * 60_000;
+
+class LostLeadershipError extends Error {
+  constructor() {
+    super('lost leadership: not writing');
+  }
+}
+
+export class MaintenanceScheduler {
+  private readonly shoots: Informer<Shoot>;
+  private readonly profiles: Informer<CloudProfile>;
+  private readonly catalogues = new Map<string, { resourceVersion: string | undefined; index: CatalogueIndex }>();
+  private readonly queue: DueQueue<string>;
+  private readonly limit: ConcurrencyLimit;
+  private readonly elector: LeaderElector;
+  readonly metrics: SchedulerMetrics;
+  private readonly running = new Set<string>();
+  private readonly rerun = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly electionAbort = new AbortController();
+  private election: Promise<void> | undefined;
+  private metricsServer: http.Server | undefined;
+  private leading = false;
+  private readonly shootApi: ShootClient;
+  private readonly events: EventRecorder;
+
+  constructor(
+    private readonly client: KubeRestClient,
+    private readonly config: SchedulerConfig,
+    private readonly log: Logger,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.shootApi = new ShootClient(client);
+    this.events = new EventRecorder(client, config.identity);
+    this.queue = new DueQueue<string>({ onDue: (key) => this.onDue(key) });
+    this.limit = new ConcurrencyLimit(config.maxConcurrent);
+    this.metrics = new SchedulerMetrics({
+      queueLength: () => this.queue.size + this.limit.queued,
+      secondsUntilNextDue: () => {
+        const top = this.queue.peek();
+        return top === undefined ? undefined : Math.max(0, (top.dueAt - Date.now()) / 1000);
+      },
+      isLeader: () => this.leading,
+    });
+    this.shoots = new Informer<Shoot>(client, { path: SHOOTS_PATH }, {
+      onAdd: (shoot) => this.plan(shoot),
+      onUpdate: (shoot, old) => {
+        if (needsReplan(shoot, old)) this.plan(shoot);
+      },
+      onDelete: (shoot) => this.forget(keyOf(shoot)),
+      onSynced: () => this.maybeStartQueue(),
+      onError: (err, retryInMs) => this.log.warn({ err: errorText(err), retryInMs }, 'shoot watch failed; restarting'),
+    });
+    this.profiles = new Informer<CloudProfile>(client, { path: CLOUDPROFILES_COLLECTION }, {
+      onDelete: (profile) => this.catalogues.delete(profile.metadata.name),
+      onSynced: () => this.maybeStartQueue(),
+      onError: (err, retryInMs) => this.log.warn({ err: errorText(err), retryInMs }, 'cloudprofile watch failed; restarting'),
+    });
+    this.elector = new LeaderElector({
+      store: new KubeLeaseStore(client, config.leaseNamespace, config.leaseName),
+      identity: config.identity,
+      leaseDurationMs: config.leaseDurationMs,
+      renewDeadlineMs: config.renewDeadlineMs,
+      retryPeriodMs: config.retryPeriodMs,
+      onStartedLeading: () => {
+        this.leading = true;
+        this.log.info('became leader');
+        this.maybeStartQueue();
+      },
+      onStoppedLeading: () => {
+        this.leading = false;
+        this.queue.stop();
+        this.log.info('stopped leading');
+      },
+      onError: (err) => this.log.warn({ err: errorText(err) }, 'lease request failed'),
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  async start(): Promise<void> {
+    await this.startMetricsServer();
+    this.shoots.start();
+    this.profiles.start();
+    this.election = this.elector.run(this.electionAbort.signal);
+  }
+
+  /** Stop acting, let runs in flight finish, release the lease, stop watching. */
+  async stop(): Promise<void> {
+    this.queue.stop();
+    this.leading = false;
+    await Promise.race([Promise.allSettled([...this.inflight]), delay(10_000)]);
+    this.electionAbort.abort();
+    await this.election;
+    await Promise.all([this.shoots.stop(), this.profiles.stop()]);
+    await new Promise<void>((resolve) => (this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve()));
+    this.client.close();
+  }
+
+  private maybeStartQueue(): void {
+    if (this.leading && this.shoots.hasSynced && this.profiles.hasSynced) this.queue.start();
+  }
+
+  private plan(shoot: Shoot): void {
+    const key = keyOf(shoot);
+    if (this.running.has(key)) {
+      this.rerun.add(key);
+      return;
+    }
+    const due = dueTimeOf(shoot, new Date(), this.random);
+    if (due === null) {
+      this.forget(key);
+      return;
+    }
+    this.queue.schedule(key, due.at.getTime());
+    this.log.debug({ shoot: key, dueAt: due.at.toISOString(), reason: due.reason }, 'queued');
+  }
+
+  private forget(key: string): void {
+    this.queue.remove(key);
+    this.failures.delete(key);
+    this.rerun.delete(key);
+  }
+
+  private catalogue(name: string): CatalogueIndex | undefined {
+    const profile = this.profiles.get(name);
+    if (!profile) return undefined;
+    const cached = this.catalogues.get(name);
+    if (cached && cached.resourceVersion === profile.metadata.resourceVersion) return cached.index;
+    const index = indexCloudProfile(profile);
+    this.catalogues.set(name, { resourceVersion: profile.metadata.resourceVersion as string | undefined, index });
+    return index;
+  }
+
+  private onDue(key: string): void {
+    if (this.running.has(key)) {
+      this.rerun.add(key);
+      return;
+    }
+    this.running.add(key);
+    const task = this.limit
+      .run(() => this.runOne(key))
+      .catch((err: unknown) => this.log.error({ shoot: key, err: errorText(err) }, 'maintenance run crashed'))
+      .finally(() => {
+        this.running.delete(key);
+        this.inflight.delete(task);
+      });
+    this.inflight.add(task);
+  }
+
+  private guard(): void {
+    if (!this.leading || !this.elector.withinRenewDeadline()) throw new LostLeadershipError();
+  }
+
+  private api(): RunApi {
+    return {
+      getShoot: async (namespace, name) => {
+        try {
+          return await this.shootApi.get(namespace, name);
+        } catch (err) {
+          if (err instanceof KubeApiError && err.isNotFound) return null;
+          throw err;
+        }
+      },
+      updateShoot: (shoot, dryRun) => {
+        this.guard();
+        return this.shootApi.update(shoot, { dryRun });
+      },
+      patchLastMaintenance: async (namespace, name, lastMaintenance: LastMaintenance) => {
+        this.guard();
+        await this.shootApi.patchLastMaintenance(namespace, name, lastMaintenance);
+      },
+      removeMaintainAnnotation: async (shoot) => {
+        this.guard();
+        await this.shootApi.patchAnnotations(shoot.metadata.namespace ?? '', shoot.metadata.name ?? '', { [OPERATION_ANNOTATION]: null });
+      },
+      recordEvent: (shoot, event) => {
+        this.guard();
+        return this.events.record(shoot, event);
+      },
+    };
+  }
+
+  private async runOne(key: string): Promise<void> {
+    if (!this.leading) {
+      // Leadership went away while the run waited for a slot: keep it queued for the next leader term.
+      this.queue.schedule(key, Date.now());
+      return;
+    }
+    const [namespace = '', name = ''] = key.split('/');
+    const started = process.hrtime.bigint();
+    let report: RunReport;
+    try {
+      report = await runMaintenance(
+        {
+          api: this.api(),
+          catalogue: (profile) => this.catalogue(profile),
+          now: () => new Date(),
+          options: this.config.maintenance,
+          isConflict: (err) => err instanceof KubeApiError && err.isConflict,
+        },
+        namespace,
+        name,
+      );
+    } catch (err) {
+      report = { result: 'error', changes: [], error: errorText(err) };
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.metrics.runs.inc({ result: report.result });
+    this.metrics.runDuration.observe({ result: report.result }, seconds);
+    const line = { shoot: key, result: report.result, changes: report.changes, durationMs: Math.round(seconds * 1000), ...(report.error ? { error: report.error } : {}) };
+    if (report.result === 'error' || report.result === 'conflict' || report.result === 'dry-run-failed') this.log.warn(line, 'maintenance run');
+    else if (report.result === 'not-due') this.log.debug(line, 'maintenance run');
+    else this.log.info(line, 'maintenance run');
+    this.reschedule(key, report);
+  }
+
+  private reschedule(key: string, report: RunReport): void {
+    if (report.result === 'gone') {
+      this.forget(key);
+      return;
+    }
+    const cached = this.shoots.get(key);
+    if (report.result === 'error' || report.result === 'conflict') {
+      const failures = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, failures);
+      const backoff = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (failures - 1));
+      this.queue.schedule(key, Date.now() + backoff);
+      this.rerun.delete(key);
+      return;
+    }
+    this.failures.delete(key);
+    const shoot = report.plan?.shoot ?? cached;
+    if (this.rerun.delete(key) && cached) {
+      // Something changed during the run (`maintain` or the window): decide afresh.
+      const due = dueTimeOf(cached, new Date(), this.random);
+      if (due) this.queue.schedule(key, due.at.getTime());
+      return;
+    }
+    if (shoot) this.queue.schedule(key, nextWindowDueTime(shoot, new Date(), this.random).at.getTime());
+  }
+
+  private async startMetricsServer(): Promise<void> {
+    const server = http.createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method === 'GET' && path === '/metrics') {
+        this.metrics.registry
+          .metrics()
+          .then((body) => {
+            res.writeHead(200, { 'content-type': this.metrics.registry.contentType });
+            res.end(body);
+          })
+          .catch((err: unknown) => {
+            res.writeHead(500, { 'content-type': 'text/plain' });
+            res.end(errorText(err));
+          });
+      } else if (req.method === 'GET' && path === '/healthz') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('ok');
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('not found');
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.metricsPort, this.config.metricsHost, () => resolve());
+    });
+    this.metricsServer = server;
+  }
+
+  /** The port the metrics server listens on (useful with --metrics-port 0). */
+  get metricsPort(): number | undefined {
+    const address = this.metricsServer?.address();
+    return typeof address === 'object' && address !== null ? address.port : undefined;
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

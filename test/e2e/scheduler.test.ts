@@ -1,0 +1,363 @@
+// The maintenance scheduler against a real kube-apiserver with the webhook registered: started as
+// `node dist/cli.js scheduler` with the scheduler's own client-certificate identity.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../src/testing/binaries.js';
+import { spawnLogged, stopPid, type StartedProcess } from '../../src/testing/processes.js';
+import { applyYaml, ctx, getJson, kubeconfigFor, kubectl, uniqueName, waitFor } from './harness.js';
+
+interface ShootJson {
+  metadata: { generation: number; resourceVersion: string; annotations?: Record<string, string> };
+  spec: { kubernetes: { version: string }; provider: { workers: { machine: { image: { version: string } }; maximum: number }[] } };
+  status?: { lastMaintenance?: { description: string; state: string; triggeredTime: string; failureReason?: string } };
+}
+
+const CLI = join(repoRoot(), 'dist', 'cli.js');
+const pad = (n: number) => String(n).padStart(2, '0');
+const hhmmss = (d: Date) => `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}+0000`;
+
+/** A 45-minute window whose effective part (end − 15m) ends `secondsLeft` from now. */
+function windowEndingIn(secondsLeft: number): { begin: string; end: string } {
+  const end = new Date(Date.now() + (15 * 60 + secondsLeft) * 1000);
+  const begin = new Date(end.getTime() - 45 * 60 * 1000);
+  return { begin: hhmmss(begin), end: hhmmss(end) };
+}
+
+function windowElsewhere(): { begin: string; end: string } {
+  const begin = new Date(Date.now() + 6 * 3600 * 1000);
+  return { begin: hhmmss(begin), end: hhmmss(new Date(begin.getTime() + 3600 * 1000)) };
+}
+
+function shootYaml(o: {
+  name: string;
+  namespace: string;
+  window: { begin: string; end: string };
+  confine?: boolean;
+  maximum?: number;
+  annotations?: Record<string, string>;
+}): string {
+  const annotations = Object.entries(o.annotations ?? {})
+    .map(([k, v]) => `\n    ${k}: "${v}"`)
+    .join('');
+  return `apiVersion: core.gardener.cloud/v1beta1
+kind: Shoot
+metadata:
+  name: ${o.name}
+  namespace: ${o.namespace}${annotations ? `\n  annotations:${annotations}` : ''}
+spec:
+  cloudProfileName: ${ctx().cloudProfileName}
+  region: local
+  kubernetes:
+    version: 1.32.0
+  maintenance:
+    confineSpecUpdateRollout: ${o.confine ?? false}
+    autoUpdate:
+      kubernetesVersion: true
+      machineImageVersion: true
+    timeWindow:
+      begin: "${o.window.begin}"
+      end: "${o.window.end}"
+  provider:
+    type: local
+    workers:
+      - name: worker
+        machine:
+          type: m5.large
+          image:
+            name: gardenlinux
+            version: 1592.3.0
+        minimum: 1
+        maximum: ${o.maximum ?? 2}
+`;
+}
+
+const UPDATED =
+  'All maintenance operations successful. Control Plane: Updated Kubernetes version from "1.32.0" to "1.32.4". Reason: Automatic update of Kubernetes version configured, ' +
+  'Worker pool "worker": Updated machine image "gardenlinux" from "1592.3.0" to "1592.4.0". Reason: Automatic update of the machine image version is configured (image update strategy: major)';
+
+async function must(p: Promise<{ code: number; stdout: string; stderr: string }>): Promise<string> {
+  const r = await p;
+  if (r.code !== 0) throw new Error(r.stderr || r.stdout);
+  return r.stdout;
+}
+
+const shootOf = (name: string, namespace: string) => getJson<ShootJson>('shoot', name, namespace);
+
+interface Scheduler {
+  process: StartedProcess;
+  identity: string;
+  log(): string;
+  /** Parsed JSON log lines. */
+  lines(): Record<string, unknown>[];
+}
+
+function startScheduler(o: { namespace: string; leaseName: string; identity: string; extra?: string[] }): Scheduler {
+  const kubeconfig = kubeconfigFor(ctx().webhook.schedulerUser);
+  const logPath = join(ctx().dir, `scheduler-${o.identity}.log`);
+  const process = spawnLogged({
+    name: `scheduler-${o.identity}`,
+    command: 'node',
+    args: [
+      CLI,
+      'scheduler',
+      '--kubeconfig',
+      kubeconfig,
+      '--lease-namespace',
+      o.namespace,
+      '--lease-name',
+      o.leaseName,
+      '--identity',
+      o.identity,
+      '--metrics-port',
+      '0',
+      '--log-level',
+      'debug',
+      ...(o.extra ?? []),
+    ],
+    logPath,
+  });
+  const log = () => {
+    try {
+      return readFileSync(logPath, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const lines = () =>
+    log()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { process, identity: o.identity, log, lines };
+}
+
+const runsOf = (s: Scheduler, shoot: string) => s.lines().filter((l) => l.msg === 'maintenance run' && l.shoot === shoot);
+
+async function grantSchedulerRbac(namespace: string): Promise<void> {
+  const user = ctx().webhook.schedulerUser;
+  const name = `sched-e2e-${namespace}`;
+  await must(
+    applyYaml(`apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: ${name}
+rules:
+  - apiGroups: ["core.gardener.cloud"]
+    resources: ["shoots"]
+    verbs: ["get", "list", "watch", "update", "patch"]
+  - apiGroups: ["core.gardener.cloud"]
+    resources: ["shoots/status"]
+    verbs: ["patch"]
+  - apiGroups: ["core.gardener.cloud"]
+    resources: ["cloudprofiles"]
+    verbs: ["get", "list", "watch"]
+  - apiGroups: [""]
+    resources: ["events"]
+    verbs: ["create", "patch"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: ${name}
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${name} }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user} }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: leader-election, namespace: ${namespace} }
+rules:
+  - apiGroups: ["coordination.k8s.io"]
+    resources: ["leases"]
+    verbs: ["get", "create", "update"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: leader-election, namespace: ${namespace} }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: leader-election }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user} }]
+`),
+  );
+}
+
+async function leaseHolder(namespace: string, name: string): Promise<string> {
+  const r = await kubectl(['get', 'lease', name, '-n', namespace, '-o', 'jsonpath={.spec.holderIdentity}']);
+  return r.code === 0 ? r.stdout.trim() : '';
+}
+
+describe('scheduler, one replica', () => {
+  const namespace = uniqueName('sched');
+  const leaseName = uniqueName('lease');
+  const inWindow = 'in-window';
+  const elsewhere = 'elsewhere';
+  const confined = 'confined';
+  let scheduler: Scheduler;
+  let firstRun: ShootJson;
+
+  beforeAll(async () => {
+    await must(kubectl(['create', 'namespace', namespace]));
+    await grantSchedulerRbac(namespace);
+    await must(applyYaml(shootYaml({ name: inWindow, namespace, window: windowEndingIn(45) })));
+    await must(applyYaml(shootYaml({ name: elsewhere, namespace, window: windowElsewhere() })));
+    // A confined shoot with a held change (maximum 2 → 3), set up before the scheduler starts.
+    const confinedWindow = windowEndingIn(45);
+    await must(applyYaml(shootYaml({ name: confined, namespace, window: confinedWindow, confine: true })));
+    await must(applyYaml(shootYaml({ name: confined, namespace, window: confinedWindow, confine: true, maximum: 3 })));
+    const held = await shootOf(confined, namespace);
+    expect(held.metadata.annotations?.['maintenance.gardener.cloud/pending-spec']).toBeDefined();
+    expect(held.spec.provider.workers[0]?.maximum).toBe(2);
+    scheduler = startScheduler({ namespace, leaseName, identity: 'solo-1' });
+  });
+
+  afterAll(async () => {
+    await stopPid(scheduler.process.pid);
+    await kubectl(['delete', 'namespace', namespace, '--wait=false']);
+    await kubectl(['delete', 'clusterrole,clusterrolebinding', `sched-e2e-${namespace}`]);
+  });
+
+  it('maintains a shoot whose window contains now, once: spec, generation, lastMaintenance, Events', async () => {
+    firstRun = await waitFor(async () => {
+      const s = await shootOf(inWindow, namespace);
+      return s.status?.lastMaintenance ? s : undefined;
+    }, 90_000, 500);
+    expect(firstRun.spec.kubernetes.version).toBe('1.32.4');
+    expect(firstRun.spec.provider.workers[0]?.machine.image.version).toBe('1592.4.0');
+    expect(firstRun.metadata.generation).toBe(2);
+    expect(firstRun.status?.lastMaintenance).toMatchObject({ state: 'Succeeded', description: UPDATED });
+    expect(firstRun.metadata.annotations?.['shoot.gardener.cloud/tasks']).toBe(
+      'deployInfrastructure,deployDNSRecordInternal,deployDNSRecordExternal,deployDNSRecordIngress,restartControlPlanePods',
+    );
+    const events = await waitFor(async () => {
+      const out = await must(
+        kubectl(['get', 'events', '-n', namespace, '--field-selector', `involvedObject.name=${inWindow}`, '-o', 'json']),
+      );
+      const items = (JSON.parse(out) as { items: { reason: string; message: string; type: string; source: { component: string } }[] }).items;
+      return items.length >= 2 ? items : undefined;
+    }, 20_000);
+    expect(events.map((e) => [e.type, e.reason, e.source.component]).sort()).toEqual([
+      ['Normal', 'KubernetesVersionMaintenance', 'shoot-maintenance-scheduler'],
+      ['Normal', 'MachineImageVersionMaintenance', 'shoot-maintenance-scheduler'],
+    ]);
+    expect(events.map((e) => e.message)).toContain(
+      'Control Plane: Updated Kubernetes version from "1.32.0" to "1.32.4". Reason: Automatic update of Kubernetes version configured.',
+    );
+    const printed = await must(kubectl(['get', 'events', '-n', namespace]));
+    expect(printed).toContain('KubernetesVersionMaintenance');
+    expect(runsOf(scheduler, `${namespace}/${inWindow}`).filter((l) => l.result === 'maintained')).toHaveLength(1);
+  });
+
+  it('rolls a held spec out in the window (as the scheduler identity)', async () => {
+    const s = await waitFor(async () => {
+      const c = await shootOf(confined, namespace);
+      return c.status?.lastMaintenance ? c : undefined;
+    }, 90_000, 500);
+    expect(s.metadata.annotations?.['maintenance.gardener.cloud/pending-spec']).toBeUndefined();
+    expect(s.spec.provider.workers[0]?.maximum).toBe(3);
+    expect(s.spec.kubernetes.version).toBe('1.32.4');
+    expect(s.metadata.generation).toBe(2);
+    expect(s.status?.lastMaintenance?.state).toBe('Succeeded');
+  });
+
+  it('leaves a shoot whose window is elsewhere untouched', async () => {
+    const s = await shootOf(elsewhere, namespace);
+    expect(s.metadata.generation).toBe(1);
+    expect(s.status?.lastMaintenance).toBeUndefined();
+    expect(s.spec.kubernetes.version).toBe('1.32.0');
+    expect(runsOf(scheduler, `${namespace}/${elsewhere}`)).toHaveLength(0);
+    const queued = scheduler.lines().find((l) => l.msg === 'queued' && l.shoot === `${namespace}/${elsewhere}`);
+    expect(queued?.reason).toBe('next-window');
+  });
+
+  it('`maintain` triggers a run at once; the annotation is gone afterwards', async () => {
+    await must(kubectl(['annotate', 'shoot', elsewhere, '-n', namespace, 'gardener.cloud/operation=maintain']));
+    const s = await waitFor(async () => {
+      const e = await shootOf(elsewhere, namespace);
+      return e.status?.lastMaintenance ? e : undefined;
+    }, 20_000, 300);
+    expect(s.metadata.annotations?.['gardener.cloud/operation']).toBeUndefined();
+    expect(s.spec.kubernetes.version).toBe('1.32.4');
+    expect(s.status?.lastMaintenance).toMatchObject({ state: 'Succeeded', description: UPDATED });
+  });
+
+  it('serves /metrics and /healthz on the metrics port', async () => {
+    const started = await waitFor(() => scheduler.lines().find((l) => l.msg === 'scheduler started'), 10_000);
+    const base = `http://127.0.0.1:${String(started.metricsPort)}`;
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^shoot_maintenance_leader 1$/m);
+    expect(metrics).toMatch(/^shoot_maintenance_runs_total\{result="maintained"\} [1-9]/m);
+    expect(metrics).toMatch(/^shoot_maintenance_run_duration_seconds_count\{result="maintained"\} [1-9]/m);
+    expect(metrics).toMatch(/^shoot_maintenance_queue_length [0-9]+$/m);
+    expect(metrics).toMatch(/^shoot_maintenance_next_due_seconds [0-9.e+]+$/m);
+  });
+
+  it('a scheduler restarted inside the window does not maintain again', async () => {
+    const before = await shootOf(inWindow, namespace);
+    expect(before.status?.lastMaintenance).toBeDefined();
+    await stopPid(scheduler.process.pid);
+    // SIGTERM released the lease.
+    expect(await leaseHolder(namespace, leaseName)).toBe('');
+    scheduler = startScheduler({ namespace, leaseName, identity: 'solo-2' });
+    const queued = await waitFor(
+      () => scheduler.lines().find((l) => l.msg === 'queued' && l.shoot === `${namespace}/${inWindow}`),
+      30_000,
+    );
+    const windowEnd = Date.now() + 60_000;
+    expect(queued.reason).toBe('next-window');
+    expect(Date.parse(String(queued.dueAt))).toBeGreaterThan(windowEnd);
+    // The new scheduler acts (it maintains a fresh in-window shoot) but not the maintained one.
+    await must(applyYaml(shootYaml({ name: 'fresh', namespace, window: windowEndingIn(30), annotations: { 'gardener.cloud/operation': 'maintain' } })));
+    await waitFor(async () => (await shootOf('fresh', namespace)).status?.lastMaintenance, 30_000, 300);
+    const after = await shootOf(inWindow, namespace);
+    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    expect(after.status?.lastMaintenance?.triggeredTime).toBe(firstRun.status?.lastMaintenance?.triggeredTime);
+    expect(runsOf(scheduler, `${namespace}/${inWindow}`)).toHaveLength(0);
+  });
+});
+
+describe('scheduler, two replicas', () => {
+  const namespace = uniqueName('sched-ha');
+  const leaseName = uniqueName('lease');
+  const timing = ['--lease-duration', '6s', '--renew-deadline', '4s', '--retry-period', '1s'];
+  let replicas: Scheduler[] = [];
+
+  beforeAll(async () => {
+    await must(kubectl(['create', 'namespace', namespace]));
+    await grantSchedulerRbac(namespace);
+    replicas = ['ha-a', 'ha-b'].map((identity) => startScheduler({ namespace, leaseName, identity, extra: timing }));
+  });
+
+  afterAll(async () => {
+    for (const r of replicas) await stopPid(r.process.pid);
+    await kubectl(['delete', 'namespace', namespace, '--wait=false']);
+    await kubectl(['delete', 'clusterrole,clusterrolebinding', `sched-e2e-${namespace}`]);
+  });
+
+  it('only the leader acts; killing it hands over within the lease duration', async () => {
+    const holder = await waitFor(() => leaseHolder(namespace, leaseName), 30_000);
+    const leader = replicas.find((r) => r.identity === holder)!;
+    const standby = replicas.find((r) => r.identity !== holder)!;
+    expect(leader).toBeDefined();
+
+    await must(applyYaml(shootYaml({ name: 'one', namespace, window: windowElsewhere(), annotations: { 'gardener.cloud/operation': 'maintain' } })));
+    await waitFor(async () => (await shootOf('one', namespace)).status?.lastMaintenance, 30_000, 300);
+    await waitFor(() => runsOf(leader, `${namespace}/one`).length > 0, 10_000);
+    expect(runsOf(standby, `${namespace}/one`)).toHaveLength(0);
+
+    // Kill the leader without a chance to release the lease.
+    const killedAt = Date.now();
+    process.kill(leader.process.pid, 'SIGKILL');
+    await leader.process.exited;
+    await waitFor(async () => (await leaseHolder(namespace, leaseName)) === standby.identity, 20_000, 250);
+    expect(Date.now() - killedAt).toBeLessThan(6_000 + 2 * 1_000 + 2_000);
+
+    await must(applyYaml(shootYaml({ name: 'two', namespace, window: windowElsewhere(), annotations: { 'gardener.cloud/operation': 'maintain' } })));
+    const two = await waitFor(async () => {
+      const s = await shootOf('two', namespace);
+      return s.status?.lastMaintenance ? s : undefined;
+    }, 30_000, 300);
+    expect(two.spec.kubernetes.version).toBe('1.32.4');
+    expect(runsOf(standby, `${namespace}/two`).map((l) => l.result)).toEqual(['maintained']);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseDuration } from '../../../src/scheduler/duration.js';
+import { schedulerConfigFrom, type SchedulerCommandOptions } from '../../../src/commands/scheduler.js';
+
+describe('parseDuration', () => {
+  it.each([
+    ['15s', 15_000],
+    ['500ms', 500],
+    ['1m30s', 90_000],
+    ['2h', 7_200_000],
+    ['1.5s', 1_500],
+  ])('%s = %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['', '15', 's', '10x', '-1s'])('rejects %j', (text) => expect(() => parseDuration(text)).toThrow(/invalid duration/));
+});
+
+describe('schedulerConfigFrom', () => {
+  const base: SchedulerCommandOptions = {
+    leaseName: 'shoot-maintenance-scheduler',
+    leaseNamespace: 'ns',
+    leaseDuration: '15s',
+    renewDeadline: '10s',
+    retryPeriod: '2s',
+    maxConcurrent: 4,
+    qps: 10,
+    burst: 20,
+    metricsHost: '127.0.0.1',
+    metricsPort: 8080,
+    forceUpdateVanishedVersions: false,
+    restartControlPlanePods: true,
+    restartCoreAddons: false,
+    logLevel: 'info',
+  };
+
+  it('defaults give the documented timings and a hostname_pid identity', () => {
+    const c = schedulerConfigFrom(base);
+    expect(c).toMatchObject({ leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, leaseNamespace: 'ns' });
+    expect(c.identity).toMatch(new RegExp(`_${process.pid}$`));
+    expect(c.maintenance).toEqual({ forceUpdateVanishedVersions: false, restartControlPlanePods: true, restartCoreAddons: false });
+  });
+
+  it.each([
+    [{ renewDeadline: '15s' }, /--renew-deadline must be shorter/],
+    [{ retryPeriod: '10s' }, /--retry-period must be shorter/],
+    [{ logLevel: 'loud' }, /--log-level/],
+  ])('rejects %j', (override, message) => {
+    expect(() => schedulerConfigFrom({ ...base, ...override })).toThrow(message);
+  });
+});

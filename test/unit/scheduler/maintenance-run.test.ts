@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import type { CloudProfile } from '../../../src/core/cloudprofile-types.js';
+import { indexCloudProfile } from '../../../src/core/cloudprofile.js';
+import type { PlannedEvent } from '../../../src/core/maintenance-messages.js';
+import type { LastMaintenance, Shoot } from '../../../src/core/shoot.js';
+import { runMaintenance, type RunApi } from '../../../src/scheduler/maintenance-run.js';
+
+class Conflict extends Error {}
+
+const PROFILE: CloudProfile = {
+  apiVersion: 'core.gardener.cloud/v1beta1',
+  kind: 'CloudProfile',
+  metadata: { name: 'local' },
+  spec: {
+    kubernetes: { versions: [{ version: '1.31.0', expirationDate: '2020-01-01T00:00:00Z' }, { version: '1.31.6' }] },
+    machineImages: [],
+    machineTypes: [],
+  },
+};
+const TASKS = 'deployInfrastructure,deployDNSRecordInternal,deployDNSRecordExternal,deployDNSRecordIngress,restartControlPlanePods';
+const IN_WINDOW = new Date('2026-03-10T10:20:00Z');
+const OUTSIDE = new Date('2026-03-10T15:00:00Z');
+
+function shoot(o: { version?: string; annotations?: Record<string, string>; lastMaintenance?: LastMaintenance; rv?: string; replicas?: number } = {}): Shoot {
+  return {
+    apiVersion: 'core.gardener.cloud/v1beta1',
+    kind: 'Shoot',
+    metadata: { name: 's', namespace: 'n', resourceVersion: o.rv ?? '1', annotations: o.annotations ?? {} },
+    spec: {
+      cloudProfileName: 'local',
+      kubernetes: { version: o.version ?? '1.31.0' },
+      provider: { type: 'local' },
+      maintenance: { timeWindow: { begin: '100000+0000', end: '110000+0000' } },
+      ...(o.replicas === undefined ? {} : { replicas: o.replicas }),
+    },
+    status: { lastOperation: { type: 'Reconcile', state: 'Succeeded' }, ...(o.lastMaintenance ? { lastMaintenance: o.lastMaintenance } : {}) },
+  };
+}
+
+/** A fake API server: a sequence of objects GET returns, scripted failures, and a call log. */
+function fakeApi(reads: Shoot[], failures: { dryRun?: Error[]; update?: Error[]; removeMaintain?: Error; event?: Error } = {}) {
+  const calls: string[] = [];
+  const updates: Shoot[] = [];
+  const statuses: LastMaintenance[] = [];
+  const events: PlannedEvent[] = [];
+  let read = 0;
+  const api: RunApi = {
+    async getShoot() {
+      calls.push('get');
+      return structuredClone(reads[Math.min(read++, reads.length - 1)]!);
+    },
+    async updateShoot(s, dryRun) {
+      calls.push(dryRun ? 'dry-run' : 'update');
+      const err = (dryRun ? failures.dryRun : failures.update)?.shift();
+      if (err) throw err;
+      if (!dryRun) updates.push(s);
+      return s;
+    },
+    async patchLastMaintenance(_ns, _name, lm) {
+      calls.push('status');
+      statuses.push(lm);
+    },
+    async removeMaintainAnnotation() {
+      calls.push('remove-maintain');
+      if (failures.removeMaintain) throw failures.removeMaintain;
+    },
+    async recordEvent(_s, e) {
+      calls.push('event');
+      if (failures.event) throw failures.event;
+      events.push(e);
+    },
+  };
+  return { api, calls, updates, statuses, events };
+}
+
+function deps(api: RunApi, now: Date) {
+  const index = indexCloudProfile(PROFILE);
+  return {
+    api,
+    catalogue: (name: string) => (name === 'local' ? index : undefined),
+    now: () => now,
+    options: { forceUpdateVanishedVersions: false },
+    isConflict: (err: unknown) => err instanceof Conflict,
+  };
+}
+
+describe('runMaintenance', () => {
+  it('in the window: dry-run, update with the read resourceVersion, then lastMaintenance, then events', async () => {
+    const f = fakeApi([shoot({ rv: '7' })]);
+    const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
+    expect(report.result).toBe('maintained');
+    expect(f.calls).toEqual(['get', 'dry-run', 'update', 'status', 'event']);
+    expect(f.updates[0]?.metadata.resourceVersion).toBe('7');
+    expect(f.updates[0]?.spec.kubernetes.version).toBe('1.31.6');
+    expect(f.updates[0]?.status).toBeUndefined();
+    expect(f.updates[0]?.metadata.annotations).toEqual({ 'gardener.cloud/operation': 'reconcile', 'shoot.gardener.cloud/tasks': TASKS });
+    expect(f.statuses).toEqual([
+      {
+        state: 'Succeeded',
+        description:
+          'All maintenance operations successful. Control Plane: Updated Kubernetes version from "1.31.0" to "1.31.6". Reason: Kubernetes version expired - force update required',
+        triggeredTime: '2026-03-10T10:20:00Z',
+      },
+    ]);
+    expect(f.events).toHaveLength(1);
+  });
+
+  it('a failing dry-run records Failed with the apiserver error, drops `maintain`, and changes nothing else', async () => {
+    const f = fakeApi([shoot({ annotations: { 'gardener.cloud/operation': 'maintain' } })], {
+      dryRun: [new Error('admission webhook "validate.shoots" denied the request: nope')],
+    });
+    const report = await runMaintenance(deps(f.api, OUTSIDE), 'n', 's');
+    expect(report.result).toBe('dry-run-failed');
+    expect(f.calls).toEqual(['get', 'dry-run', 'status', 'remove-maintain']);
+    expect(f.statuses).toEqual([
+      {
+        description: 'Maintenance failed',
+        state: 'Failed',
+        failureReason: 'Updates to the Shoot failed to be applied: admission webhook "validate.shoots" denied the request: nope',
+        triggeredTime: '2026-03-10T15:00:00Z',
+      },
+    ]);
+  });
+
+  it('a conflict re-reads and re-plans: the newer user change is kept, never overwritten', async () => {
+    const f = fakeApi([shoot({ rv: '1' }), shoot({ rv: '2', replicas: 3 })], { update: [new Conflict('the object has been modified')] });
+    const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
+    expect(report.result).toBe('maintained');
+    expect(f.calls).toEqual(['get', 'dry-run', 'update', 'get', 'dry-run', 'update', 'status', 'event']);
+    expect(f.updates).toHaveLength(1);
+    expect(f.updates[0]?.metadata.resourceVersion).toBe('2');
+    expect(f.updates[0]?.spec.replicas).toBe(3);
+  });
+
+  it('gives up after bounded conflicts', async () => {
+    const c = () => new Conflict('conflict');
+    const f = fakeApi([shoot()], { update: [c(), c(), c(), c()] });
+    const report = await runMaintenance({ ...deps(f.api, IN_WINDOW), maxAttempts: 3 }, 'n', 's');
+    expect(report.result).toBe('conflict');
+    expect(f.calls.filter((c) => c === 'update')).toHaveLength(3);
+    expect(f.calls).not.toContain('status');
+  });
+
+  it.each([
+    { name: 'outside the window, no maintain', s: shoot(), now: OUTSIDE, result: 'not-due' },
+    {
+      name: 'already maintained in this occurrence',
+      s: shoot({ lastMaintenance: { description: 'x', state: 'Succeeded', triggeredTime: '2026-03-10T10:01:00Z' } }),
+      now: IN_WINDOW,
+      result: 'not-due',
+    },
+    {
+      name: 'nothing to change',
+      s: shoot({ version: '1.31.6', annotations: { 'gardener.cloud/operation': 'reconcile', 'shoot.gardener.cloud/tasks': TASKS } }),
+      now: IN_WINDOW,
+      result: 'unchanged',
+    },
+  ])('$name → $result, nothing written', async ({ s, now, result }) => {
+    const f = fakeApi([s]);
+    expect((await runMaintenance(deps(f.api, now), 'n', 's')).result).toBe(result);
+    expect(f.calls).toEqual(['get']);
+  });
+
+  it('maintain runs even when maintained in this occurrence', async () => {
+    const f = fakeApi([
+      shoot({
+        annotations: { 'gardener.cloud/operation': 'maintain' },
+        lastMaintenance: { description: 'x', state: 'Succeeded', triggeredTime: '2026-03-10T10:01:00Z' },
+      }),
+    ]);
+    expect((await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's')).result).toBe('maintained');
+  });
+
+  it('after a failed maintenance, a clean run only writes "Maintenance succeeded"', async () => {
+    const f = fakeApi([
+      shoot({
+        version: '1.31.6',
+        annotations: { 'gardener.cloud/operation': 'reconcile', 'shoot.gardener.cloud/tasks': TASKS },
+        lastMaintenance: { description: 'Maintenance failed', state: 'Failed', failureReason: 'x', triggeredTime: '2026-03-09T10:01:00Z' },
+      }),
+    ]);
+    expect((await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's')).result).toBe('status-only');
+    expect(f.calls).toEqual(['get', 'status']);
+    expect(f.statuses[0]).toEqual({ description: 'Maintenance succeeded', state: 'Succeeded', triggeredTime: '2026-03-10T10:20:00Z' });
+  });
+
+  it('a missing CloudProfile is an error and writes nothing', async () => {
+    const s = shoot();
+    s.spec.cloudProfileName = 'other';
+    const f = fakeApi([s]);
+    const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
+    expect(report).toMatchObject({ result: 'error', error: 'CloudProfile "other" not found' });
+    expect(f.calls).toEqual(['get']);
+  });
+
+  it('a refused removal of `maintain` after a failed dry-run is reported, not thrown', async () => {
+    const f = fakeApi([shoot({ annotations: { 'gardener.cloud/operation': 'maintain' } })], {
+      dryRun: [new Error('denied')],
+      removeMaintain: new Error('also denied'),
+    });
+    const report = await runMaintenance(deps(f.api, OUTSIDE), 'n', 's');
+    expect(report).toMatchObject({
+      result: 'dry-run-failed',
+      error: 'Updates to the Shoot failed to be applied: denied; removing "maintain" failed: also denied',
+    });
+    expect(f.statuses).toHaveLength(1);
+  });
+
+  it('failed Events do not turn a done maintenance into a failure', async () => {
+    const f = fakeApi([shoot()], { event: new Error('events forbidden') });
+    const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
+    expect(report).toMatchObject({ result: 'maintained', error: 'recording events failed: events forbidden' });
+    expect(f.calls).toEqual(['get', 'dry-run', 'update', 'status', 'event']);
+  });
+});
