@@ -9,6 +9,8 @@
 # Versions: KUBE_VERSION (default below) must have a kubectl of the same minor on this machine
 # (kubectl.1.33 is the newest here), ETCD_VERSION a go.etcd.io/etcd/server/v3 release.
 set -euo pipefail
+# Go lives in /usr/local/go on these machines; a non-login shell may not have it on PATH.
+command -v go >/dev/null 2>&1 || export PATH="$PATH:/usr/local/go/bin"
 
 KUBE_VERSION="${KUBE_VERSION:-v1.33.13}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"

@@ -1,6 +1,7 @@
 // List + watch one resource into a local cache and tell handlers about changes. A failed list
 // or watch restarts with exponential back-off (capped); a 410 Gone re-lists. Re-lists replay
 // the differences (adds, updates and deletes of objects that vanished while we were away).
+import { abortableSleep } from '../abortable-sleep.js';
 import { KubeApiError, type KubeRestClient, type WatchEvent } from './rest-client.js';
 
 export interface KubeObject {
@@ -97,7 +98,7 @@ export class Informer<T extends KubeObject> {
         }
         resourceVersion = undefined;
         this.handlers.onError?.(err, backoff);
-        await sleep(backoff, signal);
+        await abortableSleep(backoff, signal);
         backoff = Math.min(max, backoff * 2);
       }
     }
@@ -139,17 +140,4 @@ export class Informer<T extends KubeObject> {
       else this.handlers.onUpdate?.(obj, old);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -7,6 +7,8 @@
 // - on shutdown the leader releases the lease (holder cleared) so a standby takes over at once.
 // The store is an interface so the logic is tested with a fake store and an injected clock.
 
+import { abortableSleep } from '../abortable-sleep.js';
+
 export interface LeaseRecord {
   holderIdentity: string;
   leaseDurationSeconds: number;
@@ -41,19 +43,6 @@ export interface LeaderElectionOptions {
   onStartedLeading?: () => void;
   onStoppedLeading?: () => void;
   onError?: (err: unknown) => void;
-}
-
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** Kubernetes MicroTime: RFC 3339 with exactly six fractional digits. */
