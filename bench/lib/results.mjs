@@ -1,0 +1,187 @@
+// Markdown for the benchmark figures, and the rewrite of one part's section of bench/RESULTS.md
+// (between <!-- bench:<part>:begin --> and <!-- bench:<part>:end -->; everything else is kept).
+
+const ORDER = ['webhook', 'plan', 'queue', 'cluster'];
+const TITLES = {
+  webhook: '1. Webhook under load (HTTPS, against a bare fastify baseline)',
+  plan: '2. Planning: `plan()` over many shoots',
+  queue: '3. Scheduling at scale: the due-time queue',
+  cluster: '4. Through a real kube-apiserver (test cluster)',
+};
+
+const n = (v, digits = 0) =>
+  v === null || v === undefined || Number.isNaN(v) ? 'n/a' : Number(v).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const yes = (ok) => (ok ? 'met' : '**not met**');
+
+function header(r, command, { note } = {}) {
+  const m = r.machine;
+  const lines = [
+    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cores} cores (${m.cpu}, ${m.memoryGiB} GiB), Node ${m.node}, ${m.platform}.`,
+    `Command: \`${command}\` (also part of \`npm run bench\`)${r.nodeFlags?.length ? `; the part runs as \`node ${r.nodeFlags.join(' ')}\`` : ''}.`,
+  ];
+  if (note) lines.push(`**${note[0].toUpperCase()}${note.slice(1)}${note.endsWith('.') ? '' : '.'}**`);
+  return `${lines.join('  \n')}\n`;
+}
+
+function webhook(r, opts) {
+  const env = r.secondsPerRun === 10 ? '' : `BENCH_SECONDS=${r.secondsPerRun} `;
+  const out = [header(r, `${env}node bench/run.mjs webhook`, opts)];
+  out.push(
+    `Server: \`${r.webhookCommand}\`. Baseline: \`bench/webhook/baseline-server.mjs\` (bare fastify, same certificate, TLS ≥ 1.2, same body limit, parses the body, answers a constant \`allowed: true\`). ` +
+      `Load: autocannon in a separate process (\`bench/webhook/load.mjs\`), keep-alive, ${r.secondsPerRun} s per run, baseline and webhook alternating; latency per request at full resolution. ` +
+      `Every answer is checked (status 200, uid, allowed, patch/warnings where expected); errors = connection errors + timeouts + non-2xx + wrong bodies.\n`,
+  );
+  out.push('| body | conns | webhook req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | ratio | errors (webhook / baseline) |');
+  out.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+  const problems = (x) => x.errors + x.timeouts + x.non2xx + x.mismatches;
+  for (const run of r.runs) {
+    const w = run.webhook;
+    const b = run.baseline;
+    out.push(
+      `| ${run.title} | ${run.connections} | ${n(w.requestsPerSecond)} | ${n(w.latencyMs.p50, 2)} | ${n(w.latencyMs.p99, 2)} | ${n(b.requestsPerSecond)} | ${n(b.latencyMs.p50, 2)} | ${n(b.latencyMs.p99, 2)} | ${n(run.throughputRatio, 2)} | ${problems(w)} / ${problems(b)} |`,
+    );
+  }
+  const at64 = r.runs.filter((x) => x.connections === 64);
+  const ratioOk = at64.filter((x) => x.throughputRatio >= 0.8).length;
+  const p99Ok = at64.filter((x) => x.webhook.latencyMs.p99 < 5).length;
+  out.push('');
+  out.push(`Goals at 64 connections: throughput ≥ 0.8 × baseline — ${yes(ratioOk === at64.length)} (${ratioOk}/${at64.length} bodies); p99 < 5 ms — ${yes(p99Ok === at64.length)} (${p99Ok}/${at64.length}).`);
+  const bestBaseline = Math.max(...at64.map((x) => x.baseline.requestsPerSecond));
+  if (at64.length > 0 && 64 / bestBaseline > 0.005) {
+    out.push(
+      `(With 64 requests always in flight, the mean latency is 64 ÷ throughput (Little's law): ${n((64 / bestBaseline) * 1000, 1)} ms even for the baseline's best ${n(bestBaseline)} req/s here, ` +
+        `so a p99 under 5 ms at 64 connections needs more than 12,800 req/s from one server process.)`,
+    );
+  }
+  const pre = Object.entries(r.preflight).filter(([, v]) => v.webhook !== 'ok' || v.baseline !== 'ok');
+  out.push(pre.length === 0 ? 'Pre-flight: every body answered as expected by both servers.' : `Pre-flight problems: ${pre.map(([k, v]) => `${k}: webhook ${v.webhook}, baseline ${v.baseline}`).join('; ')}.`);
+  const o = r.webhookMetrics.byOutcome;
+  out.push(
+    `The webhook's own /metrics counted ${n(r.webhookMetrics.requestsCounted)} reviews (patched ${n(o.patched)}, allowed ${n(o.allowed)}, denied ${n(o.denied)}, malformed ${n(o.malformed)}); its VmRSS at the end: ${n(r.webhookRssMiB, 1)} MiB.`,
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function plan(r, opts) {
+  const out = [header(r, 'node bench/run.mjs plan', opts)];
+  out.push(
+    `CloudProfile: ${r.catalogue.kubernetesVersions} Kubernetes versions, ${r.catalogue.machineImages} machine images × ${r.catalogue.versionsPerImage} versions (a fifth expired, a fifth deprecated). ` +
+      `Shoots: three workers each, versions drawn from the catalogue, half with auto-update, random windows (seeded). One thread; \`plan(shoot, index, now, options)\` with the index built once.\n`,
+  );
+  out.push('| figure | value |');
+  out.push('|---|--:|');
+  out.push(`| \`indexCloudProfile\` (first call / warm median) | ${n(r.indexMs.cold, 1)} ms / ${n(r.indexMs.warmMedian, 1)} ms |`);
+  out.push(`| 10,000 shoots planned (median of 3 passes) | ${n(r.tenThousand.ms, 0)} ms |`);
+  out.push(`| **shoots planned per second** (goal ≥ 20,000) | **${n(r.tenThousand.shootsPerSecond)}** — ${yes(r.tenThousand.shootsPerSecond >= 20_000)} |`);
+  for (const g of r.growth) out.push(`| per shoot at ${n(g.shoots)} shoots | ${n(g.perShootMicros, 1)} µs |`);
+  out.push('');
+  out.push(`Of 10,000 shoots, ${n(r.tenThousand.changed)} get a version change and ${n(r.tenThousand.failed)} a failed maintenance.`);
+  return `${out.join('\n')}\n`;
+}
+
+function queue(r, opts) {
+  const out = [header(r, 'node bench/run.mjs queue', opts)];
+  out.push(
+    `\`DueQueue\` (dist/scheduler/due-queue.js) with ${n(r.shoots)} shoots of random windows; due times from \`dueTimeOf\` (a random instant in the next effective window). ` +
+      'Memory: `process.memoryUsage().heapUsed` delta around building the queue, after `global.gc()` (`--expose-gc`); keys and due times exist before (they live in the informer cache anyway). ' +
+      "Timers: the queue is given real, ref'd timers (its own are unref'd, which `process.getActiveResourcesInfo()` does not list) and they are counted as they are armed.\n",
+  );
+  out.push('| figure | value |');
+  out.push('|---|--:|');
+  out.push(`| **enqueue ${n(r.shoots)}** (goal < 1 s) | **${n(r.enqueueMs, 0)} ms** (${n(r.enqueueNsPerShoot)} ns each) — ${yes(r.enqueueMs < 1000)} |`);
+  out.push(`| computing their due times (\`dueTimeOf\`) | ${n(r.dueTimeOfMs, 0)} ms |`);
+  out.push(`| window change (re-schedule a queued shoot) | ${n(r.updateNsPerShoot)} ns |`);
+  out.push(`| pop (fire one due shoot) | ${n(r.popNsPerShoot)} ns |`);
+  out.push(`| heap per queued shoot | ${r.heapBytesPerShoot === null ? 'n/a (no --expose-gc)' : `${n(r.heapBytesPerShoot, 0)} bytes`} |`);
+  out.push(`| active timers before / with ${n(r.shoots)} queued / after stop | ${r.activeTimers.before} / ${r.activeTimers.afterEnqueue} / ${r.activeTimers.afterStop} |`);
+  out.push(`| timers alive at once (max) / armed while enqueueing | ${r.maxLiveTimers} / ${r.timersArmedDuringEnqueue} |`);
+  out.push(`| functions held by queue entries | ${r.closuresInHeapEntries === null ? 'not inspected' : r.closuresInHeapEntries} |`);
+  out.push('');
+  const noPerShoot = r.maxLiveTimers <= 1 && r.activeTimers.afterEnqueue - r.activeTimers.before <= 1 && (r.closuresInHeapEntries ?? 0) === 0;
+  out.push(`No per-shoot timers or closures: ${yes(noPerShoot)}.`);
+  return `${out.join('\n')}\n`;
+}
+
+function cluster(r, opts) {
+  const s = r.sizes;
+  const env = [
+    s.shoots !== 1000 ? `BENCH_SHOOTS=${s.shoots}` : '',
+    s.cacheShoots !== 10000 ? `BENCH_CACHE_SHOOTS=${s.cacheShoots}` : '',
+    s.qps !== 100 ? `BENCH_QPS=${s.qps}` : '',
+  ].filter(Boolean);
+  const out = [header(r, `${env.length ? `${env.join(' ')} ` : ''}node bench/run.mjs cluster`, opts)];
+  out.push(
+    `etcd + kube-apiserver (the test cluster), the webhook as a process registered by URL, shoots created with the admin client certificate by ${s.concurrency} concurrent keep-alive clients. ` +
+      `Each shoot has three workers and a one-hour window 12 h away, so only the \`maintain\` trigger makes it due.\n`,
+  );
+  if (r.creates) {
+    const c = r.creates;
+    const api = c.withWebhooks.apiserver;
+    out.push(`**Creates** (${n(s.shoots)} each)\n`);
+    out.push('| | creates/s | client p50 ms | client p99 ms | apiserver mean ms | errors |');
+    out.push('|---|--:|--:|--:|--:|--:|');
+    out.push(`| without webhooks | ${n(c.withoutWebhooks.perSecond, 1)} | ${n(c.withoutWebhooks.latencyMs.p50, 1)} | ${n(c.withoutWebhooks.latencyMs.p99, 1)} | ${n(c.withoutWebhooks.apiserver.meanCreateMs, 1)} | ${c.withoutWebhooks.errors} |`);
+    out.push(`| with webhooks | ${n(c.withWebhooks.perSecond, 1)} | ${n(c.withWebhooks.latencyMs.p50, 1)} | ${n(c.withWebhooks.latencyMs.p99, 1)} | ${n(api.meanCreateMs, 1)} | ${c.withWebhooks.errors} |`);
+    out.push('');
+    const served = c.webhookServerSide ?? {};
+    out.push(
+      `Throughput ratio with/without: **${n(c.throughputRatio, 2)}** (goal ≥ 0.85) — ${yes(c.throughputRatio >= 0.85)}. ` +
+        `Webhooks' share of the create latency (kube-apiserver's \`apiserver_admission_webhook_admission_duration_seconds\` sum over \`apiserver_request_duration_seconds\` sum, POST shoots): **${n(api.webhookShareOfCreateLatency * 100, 1)} %** ` +
+        `(mutating call ${n(api.meanMutatingWebhookMs, 1)} ms, validating ${n(api.meanValidatingWebhookMs, 1)} ms on average, as kube-apiserver sees them; ` +
+        `inside the webhook server: mutate ${n(served['/mutate/shoots']?.meanMs, 2)} ms, validate ${n(served['/validate/shoots']?.meanMs, 2)} ms). ` +
+        `Defaulting visible on the created shoots: ${c.mutationVisible ? 'yes' : 'no'}.\n`,
+    );
+  }
+  if (r.maintenance) {
+    const m = r.maintenance;
+    out.push(`**All ${n(s.shoots)} due at once** — \`${m.schedulerCommand}\`\n`);
+    out.push('| figure | value |');
+    out.push('|---|--:|');
+    out.push(`| shoots maintained (status.lastMaintenance from this trigger) | ${n(m.maintained)} / ${n(s.shoots)} (${Object.entries(m.states).map(([k, v]) => `${k} ${v}`).join(', ')}) |`);
+    out.push(`| time until every one was maintained | ${m.secondsUntilAllMaintained === null ? 'not reached' : `${n(m.secondsUntilAllMaintained, 1)} s (${n(m.shootsPerSecond, 1)} shoots/s)`} |`);
+    out.push(`| **API requests per maintained shoot** (apiserver_request_total deltas on shoots + events, ours subtracted; goal ≤ 5) | **${n(m.apiRequestsPerShoot, 2)}** — ${yes(m.apiRequestsPerShoot <= 5)} |`);
+    out.push(`| the same from the scheduler's own counter (all its requests, leases included) | ${n(m.schedulerRequestsPerShoot, 2)} |`);
+    out.push(`| requests by verb/resource/subresource | ${Object.entries(m.apiRequestsByVerbResource).map(([k, v]) => `${k.replace(/\|$/, '').replaceAll('|', ' ')}: ${v}`).join(', ')} |`);
+    out.push(`| runs by result | ${Object.entries(m.runsByResult).map(([k, v]) => `${k} ${v}`).join(', ')} |`);
+    out.push(`| QPS: configured / average / highest over 1 s | ${m.qps.configured} (burst ${m.qps.burst}) / ${n(m.qps.averageDuringRun, 1)} / ${n(m.qps.maxOver1s, 1)} |`);
+    const resolution = m.qps.resolution === undefined ? '' : `, within the ${m.qps.resolution} requests that can be in flight: the counter moves at the response, the bucket gates the start`;
+    const margin =
+      m.qps.worstExcessOverBucket <= 0
+        ? `closest: ${n(-m.qps.worstExcessOverBucket, 1)} requests below the bound`
+        : `at most ${n(m.qps.worstExcessOverBucket, 1)} requests over the bound${resolution}`;
+    out.push(
+      `| token bucket never exceeded (requests between any two of ${m.qps.samples} samples of the scheduler's counter, 250 ms apart, ≤ burst + qps × interval) | ${m.qps.neverExceeded ? 'yes' : '**no**'} (${margin}) |`,
+    );
+    out.push('');
+  }
+  if (r.schedulerMemory) {
+    const mem = r.schedulerMemory.vmRssMiB;
+    out.push(
+      `**Scheduler memory** (VmRSS from /proc): ${n(mem.idleWith1k, 1)} MiB with ${n(s.shoots)} shoots before the run, ${n(mem.afterMaintainingWith1k, 1)} MiB after it, ` +
+        `${n(mem.with10k, 1)} MiB with ${n(s.cacheShoots)} shoots in its cache (queue ${n(r.schedulerMemory.queuedAt10k)}, heap used ${n(r.schedulerMemory.heapUsedMiBAt10k, 1)} MiB).\n`,
+    );
+  }
+  if (r.error) out.push(`Stopped early: ${r.error}\n`);
+  for (const note of r.notes ?? []) out.push(`Note: ${note}\n`);
+  return `${out.join('\n')}\n`;
+}
+
+export const FORMATTERS = { webhook, plan, queue, cluster };
+
+const begin = (part) => `<!-- bench:${part}:begin -->`;
+const end = (part) => `<!-- bench:${part}:end -->`;
+
+export function resultsSkeleton() {
+  const parts = ORDER.map((p) => `### ${TITLES[p]}\n\n${begin(p)}\n_Not measured yet._\n${end(p)}\n`).join('\n');
+  return `# Benchmark results\n\n## Figures\n\n${parts}\n## History\n\n| date | change | figure that moved |\n|---|---|---|\n`;
+}
+
+/** Replaces the text between the part's markers (adds the section before ## History when missing). */
+export function replacePartSection(text, part, body) {
+  const b = text.indexOf(begin(part));
+  const e = text.indexOf(end(part));
+  if (b >= 0 && e > b) return `${text.slice(0, b + begin(part).length)}\n${body}${text.slice(e)}`;
+  const section = `### ${TITLES[part]}\n\n${begin(part)}\n${body}${end(part)}\n\n`;
+  const history = text.indexOf('## History');
+  return history >= 0 ? `${text.slice(0, history)}${section}${text.slice(history)}` : `${text}\n${section}`;
+}
