@@ -180,17 +180,24 @@ export function findVersion<T extends IndexedVersion>(versions: T[], version: st
 
 type Predicate = (v: IndexedVersion) => boolean;
 
-/** Highest version passing all predicates, never a preview one (GetLatestQualifyingVersion). */
-function latestQualifying(versions: IndexedVersion[], now: Date, keep: Predicate[]): IndexedVersion | undefined {
-  // `versions` is sorted descending with ties in catalogue order, so the first match is Gardener's pick.
-  return versions.find((v) => !isPreview(v, now) && keep.every((p) => p(v)));
+/** Highest version passing all predicates, never a preview one (GetLatestQualifyingVersion).
+ *  `versions` is sorted descending with ties in catalogue order, so the first match is Gardener's
+ *  pick; the scan ends at the first version for which `stop` holds (nothing after it can match).
+ *  The cheap structural predicates come first: classification is computed only for candidates. */
+function latestQualifying(versions: IndexedVersion[], now: Date, keep: Predicate[], stop?: Predicate): IndexedVersion | undefined {
+  for (const v of versions) {
+    if (stop?.(v)) return undefined;
+    if (keep.every((p) => p(v)) && !isPreview(v, now)) return v;
+  }
+  return undefined;
 }
 
 /** getVersionForAutoUpdate: higher than current, not expired, not preview; prefer non-deprecated. */
 function versionForAutoUpdate(versions: IndexedVersion[], current: SemVer, now: Date, extra: Predicate[]): string | undefined {
-  const keep: Predicate[] = [(v) => !isExpired(v, now), (v) => semver.compare(v.semver, current) > 0, ...extra];
-  const nonDeprecated = latestQualifying(versions, now, [...keep, (v) => !isDeprecated(v, now)]);
-  return (nonDeprecated ?? latestQualifying(versions, now, keep))?.version;
+  const notHigher: Predicate = (v) => semver.compare(v.semver, current) <= 0;
+  const keep: Predicate[] = [...extra, (v) => !isExpired(v, now)];
+  const nonDeprecated = latestQualifying(versions, now, [...keep, (v) => !isDeprecated(v, now)], notHigher);
+  return (nonDeprecated ?? latestQualifying(versions, now, keep, notHigher))?.version;
 }
 
 /** The Masterminds tilde range `~<normalised current>`, applied to the candidate's normalised form. */
