@@ -321,6 +321,8 @@ export interface CatalogueMachineImage {
   image: MachineImage;
   versions: IndexedVersion<MachineImageVersion>[];
   strategy: MachineImageUpdateStrategy;
+  /** Whether any version constrains the kubelet version (else the kubelet cannot filter). */
+  hasKubeletConstraints: boolean;
 }
 
 /** Everything maintenance and admission read from one CloudProfile, parsed once. */
@@ -332,6 +334,10 @@ export interface CatalogueIndex {
   machineImages: Map<string, CatalogueMachineImage>;
   machineTypes: Map<string, MachineType>;
   capabilities: CapabilityDefinition[];
+  /** Results of filterMachineImageVersions by everything they depend on. Many workers share
+   *  one (image, architecture, machine type, CRI, kubelet version): filtering a catalogue of
+   *  hundreds of versions once per combination instead of once per worker. */
+  imageFilterMemo: Map<string, IndexedVersion<MachineImageVersion>[]>;
 }
 
 /** Built once per CloudProfile change (defaults applied). */
@@ -341,7 +347,9 @@ export function indexCloudProfile(p: CloudProfile): CatalogueIndex {
   for (const image of profile.spec.machineImages ?? []) {
     const key = image.name.toLowerCase();
     if (machineImages.has(key)) continue;
-    machineImages.set(key, { image, versions: indexVersions(image.versions ?? []), strategy: updateStrategyOf(image) });
+    const versions = indexVersions(image.versions ?? []);
+    const hasKubeletConstraints = versions.some((v) => v.raw.kubeletVersionConstraint !== undefined);
+    machineImages.set(key, { image, versions, strategy: updateStrategyOf(image), hasKubeletConstraints });
   }
   const machineTypes = new Map<string, MachineType>();
   for (const machineType of profile.spec.machineTypes ?? []) {
@@ -353,6 +361,7 @@ export function indexCloudProfile(p: CloudProfile): CatalogueIndex {
     machineImages,
     machineTypes,
     capabilities: profile.spec.machineCapabilities ?? [],
+    imageFilterMemo: new Map(),
   };
 }
 
@@ -412,8 +421,10 @@ export function workerArchitecture(worker: Worker): string {
   return worker.machine.architecture ?? DEFAULT_ARCHITECTURE;
 }
 
+const IMAGE_FILTER_MEMO_LIMIT = 10_000;
+
 /** §2.6 step 4 filters, in order: architecture, capabilities (only if defined), CRI (nil → containerd, + runtime types),
- *  kubeletVersionConstraint, in-place rule. */
+ *  kubeletVersionConstraint, in-place rule. The result is shared (memoised): callers must not modify it. */
 export function filterMachineImageVersions(args: {
   index: CatalogueIndex;
   imageName: string;
@@ -427,11 +438,20 @@ export function filterMachineImageVersions(args: {
   const arch = workerArchitecture(worker);
   const machineType = index.machineTypes.get(worker.machine.type);
   const cri = worker.cri ?? { name: DEFAULT_CRI_NAME };
-  const kubelet = parseVersionLenient(kubeletVersion);
   const inPlace = isInPlaceUpdateStrategy(worker.updateStrategy);
   const currentImageVersion = worker.machine.image?.version;
 
-  return entry.versions
+  // The key holds only what can change the answer: the machine type only when capabilities are
+  // defined, the kubelet only when the image constrains it, the current version only in place.
+  const runtimes = (cri.containerRuntimes ?? []).map((r) => r.type).join(',');
+  const typeKey = definitions.length > 0 ? worker.machine.type : '-';
+  const kubeletKey = entry.hasKubeletConstraints ? kubeletVersion : '-';
+  const current = inPlace ? (currentImageVersion ?? '') : '-';
+  const memoKey = `${imageName.toLowerCase()}\u0000${arch}\u0000${typeKey}\u0000${cri.name}\u0000${runtimes}\u0000${kubeletKey}\u0000${current}`;
+  const memo = index.imageFilterMemo.get(memoKey);
+  if (memo) return memo;
+  const kubelet = parseVersionLenient(kubeletVersion);
+  const filtered = entry.versions
     .filter((v) => architecturesOfImageVersion(v.raw, definitions).includes(arch))
     .filter((v) => areCapabilitiesCompatible(machineType?.capabilities, v.raw.capabilityFlavors, definitions))
     .filter((v) => {
@@ -453,6 +473,10 @@ export function filterMachineImageVersions(args: {
       const min = v.raw.inPlaceUpdates.minVersionForUpdate;
       return min !== undefined && compareNormalizedVersions(min, currentImageVersion) <= 0;
     });
+  // Bounded: request content chooses the keys, so a flood of odd workers must not grow it forever.
+  if (index.imageFilterMemo.size >= IMAGE_FILTER_MEMO_LIMIT) index.imageFilterMemo.clear();
+  index.imageFilterMemo.set(memoKey, filtered);
+  return filtered;
 }
 
 // ---- machine image completion (§5.2) -----------------------------------------------------------

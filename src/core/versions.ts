@@ -165,15 +165,33 @@ export function indexVersions<T extends ExpirableVersion>(versions: T[]): Indexe
   }
   return indexed
     .map((v, i) => ({ v, i }))
-    .sort((a, b) => semver.compare(b.v.semver, a.v.semver) || a.i - b.i)
+    .sort((a, b) => b.v.semver.compare(a.v.semver) || a.i - b.i)
     .map(({ v }) => v);
 }
 
-/** KubernetesVersionExistsInCloudProfile: normalised comparison. */
+/** Lookup tables by normalised version, built once per indexed list (a list is never changed
+ *  after indexVersions): findVersion runs for every shoot and pool, over hundreds of versions. */
+const byNormalizedVersion = new WeakMap<readonly IndexedVersion[], Map<string, IndexedVersion>>();
+
+function normalizedKey(v: SemVer): string {
+  return `${v.major}.${v.minor}.${v.patch}`;
+}
+
+/** KubernetesVersionExistsInCloudProfile: normalised comparison (the first in list order wins). */
 export function findVersion<T extends IndexedVersion>(versions: T[], version: string): T | undefined {
   const wanted = parseVersionLenient(normalizeVersion(version));
   if (!wanted) return undefined;
-  return versions.find((v) => v.normalizedSemver !== undefined && semver.compare(v.normalizedSemver, wanted) === 0);
+  let table = byNormalizedVersion.get(versions);
+  if (!table) {
+    table = new Map();
+    for (const v of versions) {
+      if (v.normalizedSemver === undefined) continue;
+      const key = normalizedKey(v.normalizedSemver);
+      if (!table.has(key)) table.set(key, v);
+    }
+    byNormalizedVersion.set(versions, table);
+  }
+  return table.get(normalizedKey(wanted)) as T | undefined;
 }
 
 // ---- selection (§2.4, §2.6) -----------------------------------------------------------------
@@ -194,7 +212,7 @@ function latestQualifying(versions: IndexedVersion[], now: Date, keep: Predicate
 
 /** getVersionForAutoUpdate: higher than current, not expired, not preview; prefer non-deprecated. */
 function versionForAutoUpdate(versions: IndexedVersion[], current: SemVer, now: Date, extra: Predicate[]): string | undefined {
-  const notHigher: Predicate = (v) => semver.compare(v.semver, current) <= 0;
+  const notHigher: Predicate = (v) => v.semver.compare(current) <= 0;
   const keep: Predicate[] = [...extra, (v) => !isExpired(v, now)];
   const nonDeprecated = latestQualifying(versions, now, [...keep, (v) => !isDeprecated(v, now)], notHigher);
   return (nonDeprecated ?? latestQualifying(versions, now, keep, notHigher))?.version;

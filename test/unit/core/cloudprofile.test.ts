@@ -247,6 +247,20 @@ describe('filterMachineImageVersions (§2.6 step 4)', () => {
     expect(filterMachineImageVersions({ index, imageName: 'GardenLinux', worker: w, kubeletVersion: kubelet }).map((v) => v.version)).toEqual(expected);
   });
 
+  it('answers the same question from its memo, and a different one afresh', () => {
+    const index = indexCloudProfile(profileWithVersions([
+      { version: '1.0.0', kubeletVersionConstraint: '< 1.30', inPlaceUpdates: { supported: true } },
+      { version: '1.1.0', inPlaceUpdates: { supported: true, minVersionForUpdate: '1.1.0' } },
+    ]));
+    const ask = (w: Worker, kubelet: string) => filterMachineImageVersions({ index, imageName: 'gardenlinux', worker: w, kubeletVersion: kubelet }).map((v) => v.version);
+    const first = ask(worker(), '1.28.1');
+    expect(ask(worker({ image: { name: 'gardenlinux', version: '1.1.0' } }), '1.28.1')).toEqual(first);
+    expect(ask(worker(), '1.30.0')).toEqual(['1.1.0']);
+    // For in-place workers the current version is part of the question.
+    expect(ask(worker({ updateStrategy: 'AutoInPlaceUpdate', image: { name: 'gardenlinux', version: '1.0.0' } }), '1.28.1')).toEqual(['1.0.0']);
+    expect(ask(worker({ updateStrategy: 'AutoInPlaceUpdate', image: { name: 'gardenlinux', version: '1.1.0' } }), '1.28.1')).toEqual(['1.1.0']);
+  });
+
   it('an unknown image has no versions', () => {
     const index = indexCloudProfile(baseProfile());
     expect(filterMachineImageVersions({ index, imageName: 'coreos', worker: worker(), kubeletVersion: '1.28.1' })).toEqual([]);
