@@ -4,7 +4,7 @@
 import { defaultShoot } from '../core/defaulting.js';
 import { renderFieldErrors } from '../core/field-errors.js';
 import { confineRollout, heldChangeWarning } from '../core/rollout.js';
-import { cloudProfileNameOf, deepCopy, type Shoot } from '../core/shoot.js';
+import { cloudProfileNameOf, type Shoot } from '../core/shoot.js';
 import { shootToValidate, shootWarnings, validateShoot } from '../core/validation.js';
 import { guarded, objectName, type AdmissionDeps } from './handler-deps.js';
 import { createJsonPatch } from './json-patch.js';
@@ -55,8 +55,8 @@ export function mutateShootReview(request: AdmissionRequest, deps: AdmissionDeps
     const profileName = cloudProfileNameOf(review.shoot);
     const index = profileName ? deps.profiles.get(profileName) : undefined;
     const defaulted = defaultShoot({
-      shoot: deepCopy(review.shoot),
-      oldShoot: review.oldShoot ? deepCopy(review.oldShoot) : undefined,
+      shoot: review.shoot, // defaultShoot returns a copy and only reads what it is given
+      oldShoot: review.oldShoot,
       operation: review.operation,
       index,
       now,

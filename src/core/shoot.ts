@@ -139,9 +139,11 @@ function copyJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(copyJson);
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    const child = (value as Record<string, unknown>)[key];
-    // Own-property definition: a "__proto__" key stays a plain key, never a prototype change.
-    Object.defineProperty(copy, key, { value: copyJson(child), enumerable: true, writable: true, configurable: true });
+    const child = copyJson((value as Record<string, unknown>)[key]);
+    // A "__proto__" key (JSON.parse makes it an own key) must stay a plain key: assigning it
+    // would change the copy's prototype instead.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: child, enumerable: true, writable: true, configurable: true });
+    else copy[key] = child;
   }
   return copy;
 }
