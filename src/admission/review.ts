@@ -161,8 +161,13 @@ export function parseJsonDocument(text: string): unknown {
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new MalformedReviewError(`body is not valid JSON: ${oneLine(detail ?? '', 200)}`);
+    // The kind of error and its position, never body text: newer V8 versions quote the body
+    // around the error (`Unexpected token 'x', "...secret..." is not valid JSON`).
+    const message = err instanceof Error ? err.message : '';
+    const kind = (message.split(/["'`]| in JSON| at position/)[0] ?? '').trim().replace(/,$/, '');
+    const position = /position (\d+)/.exec(message)?.[1];
+    const where = position === undefined ? '' : ` at position ${position}`;
+    throw new MalformedReviewError(`body is not valid JSON${kind ? `: ${oneLine(kind, 80)}` : ''}${where}`);
   }
   assertSafeDocument(parsed);
   return parsed;

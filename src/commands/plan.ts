@@ -1,12 +1,13 @@
 // `shoot-maintenance plan --shoot FILE --cloud-profile FILE [--now ISO] [-o json|text]
 //  [--force-update-vanished-versions]`: what the next maintenance run would do, offline.
-import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { parse as parseYaml } from 'yaml';
+import { cloudProfileShapeErrors, shootShapeErrors } from '../admission/object-shape.js';
 import type { CloudProfile } from '../core/cloudprofile-types.js';
 import { indexCloudProfile } from '../core/cloudprofile.js';
 import { plan, planToJson, renderPlanText } from '../core/maintenance.js';
 import type { Shoot } from '../core/shoot.js';
+import { renderFieldErrors } from '../core/field-errors.js';
+import { readDocumentFile } from './document-file.js';
 
 export interface PlanCommandOptions {
   shoot: string;
@@ -18,29 +19,13 @@ export interface PlanCommandOptions {
   restartCoreAddons?: boolean;
 }
 
-function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0] ?? text;
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Read one YAML or JSON object from a file; every problem is one line. */
 export function readObjectFile(path: string, what: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read ${what} file ${path}: ${firstLine(err)}`, { cause: err });
-  }
-  let document: unknown;
-  try {
-    document = parseYaml(text, { maxAliasCount: 100 });
-  } catch (err) {
-    throw new Error(`${what} file ${path} is not valid JSON or YAML: ${firstLine(err)}`, { cause: err });
-  }
+  const document = readDocumentFile(path, `${what} file`);
   if (!isObject(document)) throw new Error(`${what} file ${path} does not hold an object`);
   return document;
 }
@@ -58,6 +43,9 @@ export function readShoot(path: string): Shoot {
   if (workers !== undefined && (!Array.isArray(workers) || !workers.every((w) => isObject(w) && typeof w.name === 'string' && isObject(w.machine)))) {
     throw new Error(`shoot file ${path}: spec.provider.workers must be a list of workers with name and machine`);
   }
+  // The same type checks the webhook makes, so a wrongly typed field is named, not tripped over.
+  const shapeErrors = shootShapeErrors(doc);
+  if (shapeErrors.length > 0) throw new Error(`shoot file ${path}: ${renderFieldErrors(shapeErrors)}`);
   return doc as unknown as Shoot;
 }
 
@@ -74,6 +62,8 @@ export function readCloudProfile(path: string): CloudProfile {
   if (spec.machineImages !== undefined && !Array.isArray(spec.machineImages)) {
     throw new Error(`cloud profile file ${path}: spec.machineImages must be a list`);
   }
+  const shapeErrors = cloudProfileShapeErrors(doc);
+  if (shapeErrors.length > 0) throw new Error(`cloud profile file ${path}: ${renderFieldErrors(shapeErrors)}`);
   return doc as unknown as CloudProfile;
 }
 

@@ -2,14 +2,12 @@
 // one AdmissionReview through the same handlers the server uses, as kube-apiserver would call
 // them: the mutating webhook, then the validating one on the mutated object. Prints one response
 // AdmissionReview as JSON; unreadable input is a one-line error and a non-zero exit.
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
+import { firstLine, readDocumentFile } from './document-file.js';
 import { validateCloudProfileReview } from '../admission/cloudprofile-handlers.js';
 import { DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_SCHEDULER_USER, type AdmissionDeps } from '../admission/handler-deps.js';
 import { applyJsonPatch } from '../admission/json-patch.js';
 import {
-  assertSafeDocument,
   decodeAdmissionReview,
   encodeAdmissionReview,
   patchOf,
@@ -31,27 +29,10 @@ export interface ReviewOptions {
   expiryWarningDays?: number;
 }
 
-function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return (text.split('\n')[0] ?? text).replace(/:\s*$/, '');
-}
-
 /** Reads an AdmissionReview request from a JSON or YAML file; errors are one line. */
 export function readReviewFile(path: string): AdmissionRequest {
-  let text: string;
+  const document = readDocumentFile(path, 'review file');
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read ${path}: ${firstLine(err)}`, { cause: err });
-  }
-  let document: unknown;
-  try {
-    document = parseYaml(text, { maxAliasCount: 100 });
-  } catch (err) {
-    throw new Error(`${path} is not valid JSON or YAML: ${firstLine(err)}`, { cause: err });
-  }
-  try {
-    assertSafeDocument(document);
     return decodeAdmissionReview(document).request;
   } catch (err) {
     throw new Error(`${path}: ${firstLine(err)}`, { cause: err });

@@ -7,7 +7,7 @@ import { pino, type Logger } from 'pino';
 import { DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_SCHEDULER_USER } from '../admission/handler-deps.js';
 import { CloudProfileInformerSource } from '../kube/cloudprofile-informer.js';
 import { loadKubeConfig } from '../kube/config.js';
-import { buildApp, DEFAULT_SHUTDOWN_GRACE_MS } from '../webhook/app.js';
+import { buildApp, DEFAULT_SHUTDOWN_DELAY_SECONDS, DEFAULT_SHUTDOWN_GRACE_MS } from '../webhook/app.js';
 import { loadCloudProfileFiles, type CloudProfileSource } from '../webhook/cloudprofile-source.js';
 import { ServingCertificateStore } from '../webhook/serving-certificate.js';
 
@@ -21,6 +21,8 @@ export interface WebhookOptions {
   expiryWarningDays: number;
   clientCa?: string;
   logLevel: string;
+  /** Seconds a stopping webhook stays up, not ready, before it closes its listener. */
+  shutdownDelay?: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -77,7 +79,7 @@ export async function startWebhook(options: WebhookOptions, logger?: Logger): Pr
   log.info({ url, cloudProfiles: options.cloudProfile.length > 0 ? 'files' : 'informer' }, 'webhook listening');
 
   const stop = async (): Promise<void> => {
-    await app.webhook.shutdown(DEFAULT_SHUTDOWN_GRACE_MS);
+    await app.webhook.shutdown(DEFAULT_SHUTDOWN_GRACE_MS, (options.shutdownDelay ?? 0) * 1000);
     certificates.close();
     await informer?.stop();
   };
@@ -97,6 +99,12 @@ export function registerWebhookCommand(program: Command): void {
     .option('--expiry-warning-days <days>', 'warn when a used version expires within this many days', positiveInteger('--expiry-warning-days'), DEFAULT_EXPIRY_WARNING_DAYS)
     .option('--client-ca <file>', 'require client certificates signed by this CA on the admission and metrics routes')
     .option('--log-level <level>', `log level (${LOG_LEVELS.join(', ')})`, 'info')
+    .option(
+      '--shutdown-delay <seconds>',
+      'on SIGTERM, report not-ready but keep serving this long before closing the listener',
+      positiveInteger('--shutdown-delay'),
+      DEFAULT_SHUTDOWN_DELAY_SECONDS,
+    )
     .action(async (options: WebhookOptions) => {
       const log = pino({ level: LOG_LEVELS.includes(options.logLevel) ? options.logLevel : 'info', base: { component: 'webhook' } });
       const server = await startWebhook(options, log);

@@ -143,7 +143,8 @@ function validateMaintenance(spec: ShootSpec): FieldError[] {
   if (window !== undefined && window !== null) {
     const parsed = parseTimeWindow(window);
     if (!parsed.ok) {
-      errors.push(invalid('spec.maintenance.timeWindow.begin/end', window, parsed.error));
+      // Only the two fields judged, never other keys a caller put beside them.
+      errors.push(invalid('spec.maintenance.timeWindow.begin/end', { begin: window.begin, end: window.end }, parsed.error));
     } else {
       const problem = windowDurationProblem(parsed.window);
       if (problem !== undefined) {

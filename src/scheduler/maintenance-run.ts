@@ -113,7 +113,11 @@ export async function runMaintenance(deps: RunDeps, namespace: string, name: str
     try {
       await deps.api.updateShoot(desired, true);
     } catch (err) {
-      if (deps.isConflict(err) && attempt < maxAttempts) continue;
+      if (deps.isConflict(err)) {
+        if (attempt < maxAttempts) continue;
+        // A conflict says nothing about whether the change is valid: try again later, record nothing.
+        return { result: 'conflict', changes, error: errorText(err), plan: planned };
+      }
       // §2.2 step 10: record why, drop `maintain`, change nothing else.
       const reason = updateFailedReason(errorText(err));
       await deps.api.patchLastMaintenance(namespace, name, {

@@ -67,6 +67,9 @@ export async function startWebhookProcess(opts: WebhookProcessOptions): Promise<
     opts.cluster.kubeconfigPath,
     '--scheduler-user',
     SCHEDULER_USER,
+    // Nothing routes to a test webhook but kube-apiserver by URL: no reason to linger on stop.
+    '--shutdown-delay',
+    '0',
     ...(opts.extraArgs ?? []),
   ];
   const proc = spawnLogged({

@@ -16,6 +16,8 @@ import type { ReloadResult, ServingCertificate } from './serving-certificate.js'
 export const BODY_LIMIT_BYTES = 3 * 1024 * 1024;
 export const MIN_TLS_VERSION = 'TLSv1.2';
 export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
+/** How long a stopping webhook reports not-ready while still serving (cf. kube-apiserver's --shutdown-delay-duration). */
+export const DEFAULT_SHUTDOWN_DELAY_SECONDS = 5;
 
 /** The part of ServingCertificateStore the app uses (tests may hand in their own). */
 export interface CertificateSource {
@@ -38,10 +40,12 @@ export interface WebhookControl {
   /** Undefined when ready, else why not. */
   notReadyReason(): string | undefined;
   /**
-   * Graceful stop: readiness false first, then stop accepting, let in-flight requests finish and
-   * close idle connections; connections still open after `graceMs` are destroyed.
+   * Graceful stop: readiness false first and, for `delayMs`, keep serving (every answer with
+   * `Connection: close`) so that load balancers and kube-apiserver stop sending here before the
+   * listener closes; then stop accepting, let in-flight requests finish and close idle
+   * connections; connections still open after `graceMs` are destroyed.
    */
-  shutdown(graceMs?: number): Promise<void>;
+  shutdown(graceMs?: number, delayMs?: number): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -104,9 +108,13 @@ export function buildApp(deps: WebhookAppDeps): WebhookApp {
     if (!deps.profiles.synced()) return 'CloudProfiles not synced yet';
     return undefined;
   };
-  const shutdown = (graceMs = DEFAULT_SHUTDOWN_GRACE_MS): Promise<void> => {
+  const shutdown = (graceMs = DEFAULT_SHUTDOWN_GRACE_MS, delayMs = 0): Promise<void> => {
     shuttingDown ??= (async () => {
       draining = true;
+      if (delayMs > 0) {
+        deps.logger.info({ delayMs }, 'not ready; still serving until the shutdown delay is over');
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {
         timer = setTimeout(() => {
@@ -121,6 +129,12 @@ export function buildApp(deps: WebhookAppDeps): WebhookApp {
     return shuttingDown;
   };
   app.decorate('webhook', { metrics, notReadyReason, shutdown } satisfies WebhookControl);
+
+  // While draining, every answer asks the client to reconnect, so keep-alive connections move
+  // to another replica instead of being cut when the listener closes.
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
 
   // One parser for JSON; every other content type is refused with 415 by fastify.
   app.removeAllContentTypeParsers();
