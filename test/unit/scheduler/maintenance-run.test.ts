@@ -141,6 +141,16 @@ describe('runMaintenance', () => {
     expect(f.calls).not.toContain('status');
   });
 
+  it('conflicts on the dry run are retried later, never recorded as a failed maintenance', async () => {
+    const c = () => new Conflict('conflict');
+    const f = fakeApi([shoot({ annotations: { 'gardener.cloud/operation': 'maintain' } })], { dryRun: [c(), c(), c()] });
+    const report = await runMaintenance({ ...deps(f.api, IN_WINDOW), maxAttempts: 3 }, 'n', 's');
+    expect(report.result).toBe('conflict');
+    expect(f.calls.filter((call) => call === 'dry-run')).toHaveLength(3);
+    expect(f.calls).not.toContain('status');
+    expect(f.calls).not.toContain('remove-maintain');
+  });
+
   it.each([
     { name: 'outside the window, no maintain', s: shoot(), now: OUTSIDE, result: 'not-due' },
     {
