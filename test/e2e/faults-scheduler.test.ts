@@ -1,0 +1,232 @@
+// Scheduler faults on the shared e2e cluster: the leader SIGKILLed at a seeded random point in a
+// burst of maintenance runs (some runs are then between their spec update and their status patch),
+// and a conflict storm (another client updating the same Shoot over and over while it is being
+// maintained). The invariants, checked for every shoot: maintained exactly once (spec, generation,
+// Events, run log lines), nothing of the other client's changes lost. What was lost is reported.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadKubeConfig } from '../../src/kube/config.js';
+import { KubeRestClient } from '../../src/kube/rest-client.js';
+import { stopPid } from '../../src/testing/processes.js';
+import {
+  eventCounts,
+  maintainedRuns,
+  must,
+  schedulerRbacYaml,
+  seeded,
+  shootYaml,
+  startScheduler,
+  windowElsewhere,
+  type EventJson,
+  type SchedulerChild,
+  type ShootJson,
+} from './faults-support.js';
+import { applyYaml, ctx, getJson, kubeconfigFor, kubectl, uniqueName, waitFor } from './harness.js';
+
+const SEED = Number(process.env.FAULTS_SEED ?? 20261124);
+
+async function setUpNamespace(namespace: string): Promise<void> {
+  await must(kubectl(['create', 'namespace', namespace]));
+  await must(applyYaml(schedulerRbacYaml(ctx().webhook.schedulerUser, namespace, `faults-${namespace}`)));
+}
+
+async function tearDownNamespace(namespace: string, replicas: SchedulerChild[]): Promise<void> {
+  for (const r of replicas) await stopPid(r.process.pid);
+  await kubectl(['delete', 'namespace', namespace, '--wait=false']);
+  await kubectl(['delete', 'clusterrole,clusterrolebinding', `faults-${namespace}`]);
+}
+
+async function shoots(namespace: string): Promise<ShootJson[]> {
+  return (await getJson<{ items: ShootJson[] }>('shoots', '', namespace)).items;
+}
+
+async function events(namespace: string): Promise<EventJson[]> {
+  return (await getJson<{ items: EventJson[] }>('events', '', namespace)).items;
+}
+
+/** kube-apiserver's count of PUT requests on shoots answered 409 (all clients, whole run). */
+async function putConflicts(): Promise<number> {
+  const text = await must(kubectl(['get', '--raw', '/metrics']));
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    if (line.includes('code="409"') && line.includes('resource="shoots"') && line.includes('verb="PUT"')) total += Number(line.split(' ').pop());
+  }
+  return total;
+}
+
+async function leaseHolder(namespace: string, name: string): Promise<string> {
+  const r = await kubectl(['get', 'lease', name, '-n', namespace, '-o', 'jsonpath={.spec.holderIdentity}']);
+  return r.code === 0 ? r.stdout.trim() : '';
+}
+
+describe('the leader SIGKILLed in the middle of a burst of maintenance runs', () => {
+  const namespace = uniqueName('faults-kill');
+  const leaseName = uniqueName('lease');
+  const ROUNDS = 3;
+  const PER_ROUND = 16;
+  const timing = ['--lease-duration', '6s', '--renew-deadline', '4s', '--retry-period', '1s'];
+  let kubeconfig = '';
+  const replicas: SchedulerChild[] = [];
+  const all: SchedulerChild[] = [];
+  const start = (identity: string) => {
+    const r = startScheduler({ kubeconfig, dir: ctx().dir, namespace, leaseName, identity, extra: timing });
+    replicas.push(r);
+    all.push(r);
+  };
+
+  beforeAll(async () => {
+    await setUpNamespace(namespace);
+    const docs = Array.from({ length: ROUNDS * PER_ROUND }, (_, i) =>
+      shootYaml({ name: `r${Math.floor(i / PER_ROUND)}-s${String(i % PER_ROUND).padStart(2, '0')}`, namespace, cloudProfile: ctx().cloudProfileName, window: windowElsewhere() }),
+    );
+    await must(applyYaml(docs.join('---\n')));
+    kubeconfig = kubeconfigFor(ctx().webhook.schedulerUser);
+    start('kill-0a');
+    start('kill-0b');
+  });
+
+  afterAll(() => tearDownNamespace(namespace, all));
+
+  it('the standby takes over within the lease duration; no shoot is maintained twice', { timeout: 240_000 }, async () => {
+    const random = seeded(SEED);
+    const rounds: string[] = [];
+    let caughtBetween = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const holder = await waitFor(() => leaseHolder(namespace, leaseName), 30_000);
+      const leader = replicas.find((r) => r.identity === holder);
+      const standby = replicas.find((r) => r.identity !== holder);
+      if (!leader || !standby) throw new Error(`unexpected lease holder ${holder}`);
+      // Both replicas have listed the shoots (warm caches) before the burst starts.
+      await waitFor(() => replicas.every((r) => r.lines().some((l) => l.msg === 'queued')), 30_000);
+
+      // The burst: `maintain` on this round's shoots at once (4 runs at a time, 10 qps).
+      const names = Array.from({ length: PER_ROUND }, (_, i) => `r${round}-s${String(i).padStart(2, '0')}`);
+      await must(kubectl(['annotate', 'shoots', ...names, '-n', namespace, 'gardener.cloud/operation=maintain']));
+      await waitFor(() => leader.lines().some((l) => l.msg === 'maintenance run' && String(l.shoot).includes(`/r${round}-`)), 30_000, 20);
+      const killAfterMs = Math.floor(random() * 2_500);
+      await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+      const killedAt = Date.now();
+      process.kill(leader.process.pid, 'SIGKILL');
+      await leader.process.exited;
+      replicas.splice(replicas.indexOf(leader), 1);
+
+      // What the kill left behind, before the standby acts.
+      const atKill = (await shoots(namespace)).filter((x) => names.includes(x.metadata.name));
+      const between = atKill.filter((x) => x.metadata.generation === 2 && !x.status?.lastMaintenance).map((x) => x.metadata.name);
+      caughtBetween += between.length;
+      const untouched = atKill.filter((x) => x.metadata.generation === 1).length;
+
+      await waitFor(async () => (await leaseHolder(namespace, leaseName)) === standby.identity, 30_000, 250);
+      const takeoverMs = Date.now() - killedAt;
+      expect(takeoverMs).toBeLessThan(6_000 + 2 * 1_000 + 2_000);
+      rounds.push(`round ${round}: killed ${killAfterMs} ms after the first run, ${untouched}/${PER_ROUND} untouched, ${between.length} between update and status (${between.join(' ')}), takeover ${takeoverMs} ms`);
+      // The killed replica comes back as the new standby.
+      start(`kill-${round + 1}`);
+    }
+
+    // Settled: no `maintain` left, every shoot rolled out, and the last leader quiet for 3 s.
+    await waitFor(async () => {
+      const xs = await shoots(namespace);
+      return xs.every((x) => x.metadata.generation >= 2 && !x.metadata.annotations?.['gardener.cloud/operation']);
+    }, 90_000, 500);
+    let lastCount = -1;
+    await waitFor(() => {
+      const n = all.reduce((sum, r) => sum + r.lines().filter((l) => l.msg === 'maintenance run').length, 0);
+      const quiet = n === lastCount;
+      lastCount = n;
+      return quiet;
+    }, 60_000, 3_000);
+    const settled = await shoots(namespace);
+    const evs = eventCounts(await events(namespace));
+
+    const twice: string[] = [];
+    const lostStatus: string[] = [];
+    const withoutEvent: string[] = [];
+    for (const x of settled) {
+      const key = `${namespace}/${x.metadata.name}`;
+      expect(x.spec.kubernetes.version, x.metadata.name).toBe('1.32.4');
+      expect(x.spec.provider.workers[0]?.machine.image.version, x.metadata.name).toBe('1592.4.0');
+      // One rollout: the generation rose once.
+      expect(x.metadata.generation, x.metadata.name).toBe(2);
+      expect(x.status?.lastMaintenance?.state ?? 'none', x.metadata.name).not.toBe('Processing');
+      const eventsOf = evs.get(`${x.metadata.name}/KubernetesVersionMaintenance`) ?? 0;
+      if (eventsOf > 1 || maintainedRuns(all, key) > 1) twice.push(x.metadata.name);
+      if (eventsOf === 0) withoutEvent.push(x.metadata.name);
+      if (!x.status?.lastMaintenance) lostStatus.push(x.metadata.name);
+    }
+    process.stdout.write(
+      `[reliability] leader kill, seed ${SEED}, ${ROUNDS} rounds × ${PER_ROUND} shoots:\n${rounds.map((r) => `  ${r}\n`).join('')}` +
+        `  runs caught between update and status: ${caughtBetween}; maintained twice: ${twice.length}; ` +
+        `without lastMaintenance afterwards: ${lostStatus.length} (${lostStatus.join(' ')}); without a KubernetesVersionMaintenance Event: ${withoutEvent.length} (${withoutEvent.join(' ')})\n`,
+    );
+    expect(twice).toEqual([]);
+    // Open defect (RELIABILITY.md, item 4): a run cut between its spec update and its status
+    // patch leaves the shoot maintained but without lastMaintenance. Passes when no kill lands
+    // there, fails otherwise, until the scheduler records the run before or with the update.
+    expect(lostStatus).toEqual([]);
+  });
+});
+
+describe('a conflict storm: another client updates the Shoot all through its maintenance', () => {
+  const namespace = uniqueName('faults-storm');
+  const leaseName = uniqueName('lease');
+  let scheduler: SchedulerChild | undefined;
+
+  beforeAll(async () => {
+    await setUpNamespace(namespace);
+    await must(applyYaml(shootYaml({ name: 'stormy', namespace, cloudProfile: ctx().cloudProfileName, window: windowElsewhere() })));
+    scheduler = startScheduler({ kubeconfig: kubeconfigFor(ctx().webhook.schedulerUser), dir: ctx().dir, namespace, leaseName, identity: 'storm-1' });
+    await waitFor(() => scheduler?.lines().some((l) => l.msg === 'became leader'), 30_000);
+  });
+
+  afterAll(() => tearDownNamespace(namespace, scheduler ? [scheduler] : []));
+
+  it('lands maintenance exactly once and keeps every change of the other client', { timeout: 120_000 }, async () => {
+    // Six writers, each setting its own label to an increasing counter as fast as the API server
+    // takes it (merge PATCH: never a conflict for them; each one passes the webhooks). The
+    // scheduler's update is a PUT with resourceVersion: kube-apiserver's own counter of 409s on
+    // PUT shoots shows how often it was refused.
+    const conflictsBefore = await putConflicts();
+    const client = await KubeRestClient.fromKubeConfig(loadKubeConfig(ctx().kubeconfigPath));
+    const path = `/apis/core.gardener.cloud/v1beta1/namespaces/${namespace}/shoots/stormy`;
+    const STORM_MS = 8_000;
+    const writes = new Map<string, number>();
+    const started = Date.now();
+    const writer = async (id: string) => {
+      let i = 0;
+      while (Date.now() - started < STORM_MS) {
+        i++;
+        await client.request({ method: 'PATCH', path, body: { metadata: { labels: { [`storm-${id}`]: String(i) } } }, contentType: 'application/merge-patch+json' });
+        writes.set(id, i);
+      }
+    };
+    const storm = Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map(writer));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await must(kubectl(['annotate', 'shoot', 'stormy', '-n', namespace, '--overwrite', 'gardener.cloud/operation=maintain']));
+    await storm;
+    client.close();
+
+    const s = await waitFor(async () => {
+      const x = await getJson<ShootJson>('shoot', 'stormy', namespace);
+      return x.status?.lastMaintenance && !x.metadata.annotations?.['gardener.cloud/operation'] ? x : undefined;
+    }, 60_000, 500);
+    const key = `${namespace}/stormy`;
+    const runs = scheduler?.lines().filter((l) => l.msg === 'maintenance run' && l.shoot === key) ?? [];
+    const evs = eventCounts(await events(namespace));
+    const conflicts = (await putConflicts()) - conflictsBefore;
+    process.stdout.write(
+      `[reliability] conflict storm: ${[...writes.values()].reduce((a, b) => a + b, 0)} label updates (merge PATCH) by 6 writers in ${STORM_MS} ms; ` +
+        `${conflicts} scheduler updates refused with 409 Conflict; ` +
+        `runs: ${JSON.stringify(runs.map((l) => l.result))}; generation ${s.metadata.generation}; lastMaintenance ${s.status?.lastMaintenance?.state}\n`,
+    );
+    // It was a storm: the scheduler's update was refused at least once.
+    expect(conflicts).toBeGreaterThan(0);
+    expect(s.spec.kubernetes.version).toBe('1.32.4');
+    expect(s.spec.provider.workers[0]?.machine.image.version).toBe('1592.4.0');
+    expect(s.metadata.generation).toBe(2);
+    expect(s.status?.lastMaintenance?.state).toBe('Succeeded');
+    for (const [id, last] of writes) expect(s.metadata.labels?.[`storm-${id}`], `writer ${id}`).toBe(String(last));
+    expect(runs.filter((l) => l.result === 'maintained')).toHaveLength(1);
+    expect(evs.get('stormy/KubernetesVersionMaintenance')).toBe(1);
+  });
+});

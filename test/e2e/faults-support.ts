@@ -1,0 +1,200 @@
+// Shared pieces of the fault-injection e2e tests (test/e2e/faults-*.test.ts): Shoot manifests,
+// the scheduler as a child process with the scheduler's identity, its RBAC, and the checks of
+// "maintained exactly once" (spec, generation, status.lastMaintenance, Events, run log lines).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../../src/testing/binaries.js';
+import { spawnLogged, type StartedProcess } from '../../src/testing/processes.js';
+import type { KubectlResult } from '../../src/testing/kubectl.js';
+
+export const CLI = join(repoRoot(), 'dist', 'cli.js');
+
+export interface ShootJson {
+  metadata: { name: string; generation: number; resourceVersion: string; annotations?: Record<string, string>; labels?: Record<string, string> };
+  spec: {
+    kubernetes: { version: string };
+    hibernation?: { enabled?: boolean };
+    maintenance?: { confineSpecUpdateRollout?: boolean };
+    provider: { workers: { name: string; machine: { image: { version: string } }; minimum: number; maximum: number }[] };
+  };
+  status?: { lastMaintenance?: { description: string; state: string; triggeredTime: string; failureReason?: string } };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const hhmmss = (d: Date) => `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}+0000`;
+
+/** A one-hour window six hours from now: runs only on `maintain`. */
+export function windowElsewhere(): { begin: string; end: string } {
+  const begin = new Date(Date.now() + 6 * 3600 * 1000);
+  return { begin: hhmmss(begin), end: hhmmss(new Date(begin.getTime() + 3600 * 1000)) };
+}
+
+/** A 45-minute window whose effective part (end − 15 min) ends `secondsLeft` from now. */
+export function windowEndingIn(secondsLeft: number): { begin: string; end: string } {
+  const end = new Date(Date.now() + (15 * 60 + secondsLeft) * 1000);
+  const begin = new Date(end.getTime() - 45 * 60 * 1000);
+  return { begin: hhmmss(begin), end: hhmmss(end) };
+}
+
+export function shootYaml(o: {
+  name: string;
+  namespace: string;
+  cloudProfile: string;
+  window: { begin: string; end: string };
+  confine?: boolean;
+  maximum?: number;
+  annotations?: Record<string, string>;
+}): string {
+  const annotations = Object.entries(o.annotations ?? {})
+    .map(([k, v]) => `\n    ${k}: "${v}"`)
+    .join('');
+  return `apiVersion: core.gardener.cloud/v1beta1
+kind: Shoot
+metadata:
+  name: ${o.name}
+  namespace: ${o.namespace}${annotations ? `\n  annotations:${annotations}` : ''}
+spec:
+  cloudProfileName: ${o.cloudProfile}
+  region: local
+  kubernetes:
+    version: 1.32.0
+  maintenance:
+    confineSpecUpdateRollout: ${o.confine ?? false}
+    autoUpdate:
+      kubernetesVersion: true
+      machineImageVersion: true
+    timeWindow:
+      begin: "${o.window.begin}"
+      end: "${o.window.end}"
+  provider:
+    type: local
+    workers:
+      - name: worker
+        machine:
+          type: m5.large
+          image:
+            name: gardenlinux
+            version: 1592.3.0
+        minimum: 1
+        maximum: ${o.maximum ?? 2}
+`;
+}
+
+export function schedulerRbacYaml(user: string, namespace: string, name: string): string {
+  return `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: ${name}
+rules:
+  - apiGroups: ["core.gardener.cloud"]
+    resources: ["shoots"]
+    verbs: ["get", "list", "watch", "update", "patch"]
+  - apiGroups: ["core.gardener.cloud"]
+    resources: ["shoots/status"]
+    verbs: ["patch"]
+  - apiGroups: ["core.gardener.cloud"]
+    resources: ["cloudprofiles"]
+    verbs: ["get", "list", "watch"]
+  - apiGroups: [""]
+    resources: ["events"]
+    verbs: ["create", "patch"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: ${name}
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${name} }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user} }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: leader-election, namespace: ${namespace} }
+rules:
+  - apiGroups: ["coordination.k8s.io"]
+    resources: ["leases"]
+    verbs: ["get", "create", "update"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: leader-election, namespace: ${namespace} }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: leader-election }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user} }]
+`;
+}
+
+export interface SchedulerChild {
+  process: StartedProcess;
+  identity: string;
+  log(): string;
+  lines(): Record<string, unknown>[];
+}
+
+export function startScheduler(o: { kubeconfig: string; dir: string; namespace: string; leaseName: string; identity: string; extra?: string[] }): SchedulerChild {
+  const logPath = join(o.dir, `scheduler-${o.identity}.log`);
+  const proc = spawnLogged({
+    name: `scheduler-${o.identity}`,
+    command: process.execPath,
+    args: [CLI, 'scheduler', '--kubeconfig', o.kubeconfig, '--lease-namespace', o.namespace, '--lease-name', o.leaseName,
+      '--identity', o.identity, '--metrics-port', '0', '--log-level', 'debug', ...(o.extra ?? [])],
+    logPath,
+  });
+  const log = () => {
+    try {
+      return readFileSync(logPath, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const lines = () =>
+    log()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => {
+        try {
+          return JSON.parse(l) as Record<string, unknown>;
+        } catch {
+          return {};
+        }
+      });
+  return { process: proc, identity: o.identity, log, lines };
+}
+
+/** `maintenance run` log lines with result `maintained` for one shoot key, over all replicas. */
+export function maintainedRuns(replicas: SchedulerChild[], key: string): number {
+  return replicas.reduce((n, r) => n + r.lines().filter((l) => l.msg === 'maintenance run' && l.shoot === key && l.result === 'maintained').length, 0);
+}
+
+export interface EventJson {
+  reason: string;
+  message: string;
+  count?: number;
+  involvedObject: { name: string };
+}
+
+/** Sum of Event counts per involved object and reason. */
+export function eventCounts(events: EventJson[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const e of events) {
+    const key = `${e.involvedObject.name}/${e.reason}`;
+    out.set(key, (out.get(key) ?? 0) + (e.count ?? 1));
+  }
+  return out;
+}
+
+export async function must(p: Promise<KubectlResult>): Promise<string> {
+  const r = await p;
+  if (r.code !== 0) throw new Error(r.stderr || r.stdout);
+  return r.stdout;
+}
+
+/** A small seeded PRNG (mulberry32) so that "random" kill points are reproducible. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,174 @@
+// `review` and `plan` on bad files, run as a user runs them (`node dist/cli.js …` in a child
+// process): a clear one-line message on stderr and a non-zero exit, or (review) a well-formed
+// response review; never a stack trace, never a JavaScript internal error text.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { EXAMPLES, readExample } from './helpers.js';
+import { CLI, requireBuild } from './reliability-process.js';
+
+requireBuild();
+const tmp = mkdtempSync(join(tmpdir(), 'sm-reliability-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+function cli(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** What a JavaScript bug looks like to a user, as opposed to a message about their file. */
+const INTERNAL = /is not a function|Cannot read propert|is not iterable|Cannot convert|undefined is not|Maximum call stack|is not defined|Invalid time value|\n\s+at /;
+
+/** The contract for a failed run: non-zero, one line naming the program, nothing internal. */
+function refusal(run: Run): string | undefined {
+  if (run.code === 0) return undefined;
+  if (run.code === null) return 'killed or timed out';
+  if (!/^shoot-maintenance: [^\n]+\n$/.test(run.stderr)) return `stderr is not one line: ${JSON.stringify(run.stderr.slice(0, 300))}`;
+  if (INTERNAL.test(run.stderr)) return `internal error shown to the user: ${run.stderr.trim()}`;
+  return undefined;
+}
+
+async function runAll<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await work(items[i] as T, i);
+      }
+    }),
+  );
+}
+
+type Json = Record<string, unknown>;
+type Path = (string | number)[];
+function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
+  out.push(prefix);
+  if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, [...prefix, i], out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
+  return out;
+}
+function setAt(root: unknown, path: Path, value: unknown): unknown {
+  if (path.length === 0) return value;
+  const copy = structuredClone(root) as Record<string | number, unknown>;
+  let parent = copy;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  parent[path[path.length - 1] as string] = value;
+  return copy;
+}
+
+const REVIEW = JSON.parse(readExample('reviews/update-confined.json')) as Json;
+const REVIEW_TEXT = JSON.stringify(REVIEW);
+
+/** Bad request files: broken syntax, hostile YAML, wrong types anywhere, odd bytes. */
+const badReviewFile: fc.Arbitrary<{ kind: string; content: Buffer }> = fc.oneof(
+  fc.double({ min: 0, max: 0.999, noNaN: true }).map((f) => ({ kind: 'truncated', content: Buffer.from(REVIEW_TEXT.slice(0, Math.floor(REVIEW_TEXT.length * f))) })),
+  fc.uint8Array({ minLength: 0, maxLength: 200 }).map((b) => ({ kind: 'random-bytes', content: Buffer.from(b) })),
+  fc.tuple(fc.constantFrom(...pathsOf(REVIEW)), fc.constantFrom<unknown>(7, 'x', null, [], {}, true, 1.5)).map(([p, v]) => ({ kind: 'wrong-type', content: Buffer.from(JSON.stringify(setAt(REVIEW, p, v))) })),
+  fc.integer({ min: 5, max: 40 }).map((n) => {
+    // "billion laughs": each level doubles the one before.
+    const lines = ['a0: &a0 [x, x]', ...Array.from({ length: n }, (_, i) => `a${i + 1}: &a${i + 1} [*a${i}, *a${i}]`)];
+    return { kind: 'alias-bomb', content: Buffer.from(lines.join('\n')) };
+  }),
+  fc.integer({ min: 1_000, max: 20_000 }).map((d) => ({ kind: 'deep', content: Buffer.from(`${'['.repeat(d)}${']'.repeat(d)}`) })),
+  fc.constantFrom('', '---\n---\n', 'null', '[]', '"x"', '{"__proto__": {"polluted": true}}', 'apiVersion: [', '\t\t:').map((t) => ({ kind: 'odd-text', content: Buffer.from(t) })),
+);
+
+describe('review --request <bad file>', () => {
+  it('answers with a review or refuses in one line, never with a stack trace', { timeout: 120_000 }, async () => {
+    const samples = fc.sample(badReviewFile, { numRuns: 16, seed: 7001 });
+    const problems: string[] = [];
+    const outcomes = new Map<string, number>();
+    await runAll(samples, 3, async (s, i) => {
+      const file = join(tmp, `review-${i}.json`);
+      writeFileSync(file, s.content);
+      const run = await cli(['review', '--request', file, '--cloud-profile', join(EXAMPLES, 'cloudprofile.yaml'), '--now', '2026-03-01T12:00:00Z']);
+      outcomes.set(`${s.kind}:${run.code}`, (outcomes.get(`${s.kind}:${run.code}`) ?? 0) + 1);
+      if (run.code === 0) {
+        const review = JSON.parse(run.stdout) as { response?: { allowed?: unknown; status?: { message?: string } } };
+        if (typeof review.response?.allowed !== 'boolean') problems.push(`${s.kind}: exit 0 without a review`);
+        if (review.response?.status?.message?.includes('internal error')) problems.push(`${s.kind}: internal error in ${review.response.status.message}`);
+      } else {
+        const bad = refusal(run);
+        if (bad) problems.push(`${s.kind}: ${bad}`);
+      }
+    });
+    process.stdout.write(`[reliability] review on ${samples.length} bad files: ${JSON.stringify(Object.fromEntries(outcomes))}\n`);
+    expect(problems).toEqual([]);
+    expect([...outcomes.keys()].some((k) => k.endsWith(':1'))).toBe(true);
+  });
+
+  it.each([
+    ['a missing file', () => join(tmp, 'nope.json')],
+    ['a directory', () => tmp],
+  ])('refuses %s in one line', async (_name, file) => {
+    const run = await cli(['review', '--request', file()]);
+    expect(run.code).toBe(1);
+    expect(refusal(run)).toBeUndefined();
+  });
+});
+
+const SHOOT = parseYaml(readExample('shoots/confined.yaml')) as Json & { metadata: Json; spec: Json & { maintenance: Json } };
+SHOOT.metadata.annotations = { 'gardener.cloud/operation': 'maintain', 'maintenance.gardener.cloud/operation': 'rotate-ssh-keypair' };
+SHOOT.spec.maintenance.autoRotation = { credentials: { sshKeypair: { rotationPeriod: '24h' } } };
+SHOOT.status = { lastMaintenance: { description: 'ok', state: 'Succeeded', triggeredTime: '2026-02-01T22:10:00Z' }, lastOperation: { type: 'Reconcile', state: 'Succeeded' } };
+const PROFILE = parseYaml(readExample('cloudprofile.yaml')) as Json;
+
+describe('plan on files with a wrong type in a field it reads', () => {
+  // Every path of the Shoot and the CloudProfile with each wrong type: the in-process sweep is
+  // cheap; the child-process runs below then check what a user sees for a seeded sample of them.
+  const cases: { file: 'shoot' | 'profile'; path: Path; value: unknown }[] = [];
+  for (const value of [42, true, null, 'x', [], { a: 1 }] as unknown[]) {
+    for (const path of pathsOf(SHOOT)) if (path.length > 0) cases.push({ file: 'shoot', path, value });
+    for (const path of pathsOf(PROFILE)) if (path.length > 0) cases.push({ file: 'profile', path, value });
+  }
+
+  it('refuses in one line that names the problem, or prints a plan', { timeout: 120_000 }, async () => {
+    // The fields plan reads most (window, versions, images, annotations) first, then a seeded sample.
+    const key = (c: (typeof cases)[number]) => `${c.file} ${c.path.join('.')}=${JSON.stringify(c.value)}`;
+    const pinned = [
+      'shoot spec.maintenance.timeWindow.begin=42',
+      'shoot metadata.annotations.gardener.cloud/operation=true',
+      'shoot spec.provider.workers.0.machine.image.name=42',
+      'profile spec.kubernetes.versions.0.version=42',
+      'profile spec.kubernetes.versions.1=null',
+      'profile spec.machineImages.0={"a":1}',
+    ];
+    const chosen = [
+      ...cases.filter((c) => pinned.includes(key(c))),
+      ...fc.sample(fc.constantFrom(...cases), { numRuns: 14, seed: 9001 }),
+    ];
+    expect(chosen.length).toBe(20);
+    const problems: string[] = [];
+    let refused = 0;
+    await runAll(chosen, 3, async (c, i) => {
+      const shootFile = join(tmp, `plan-shoot-${i}.json`);
+      const profileFile = join(tmp, `plan-profile-${i}.json`);
+      writeFileSync(shootFile, JSON.stringify(c.file === 'shoot' ? setAt(SHOOT, c.path, c.value) : SHOOT));
+      writeFileSync(profileFile, JSON.stringify(c.file === 'profile' ? setAt(PROFILE, c.path, c.value) : PROFILE));
+      const run = await cli(['plan', '--shoot', shootFile, '--cloud-profile', profileFile, '--now', '2026-03-01T22:10:00Z', '-o', 'json']);
+      if (run.code !== 0) refused++;
+      const bad = refusal(run);
+      if (bad) problems.push(`${key(c)}: ${bad}`);
+      else if (run.code === 0) {
+        const out = JSON.parse(run.stdout) as { lastMaintenance?: { state?: unknown } };
+        if (typeof out.lastMaintenance?.state !== 'string') problems.push(`${key(c)}: exit 0 without a plan`);
+      }
+    });
+    process.stdout.write(`[reliability] plan on ${chosen.length} files with a wrong type: ${refused} refused, ${problems.length} problems\n${problems.map((p) => `  ${p}\n`).join('')}`);
+    expect(problems).toEqual([]);
+  });
+});
