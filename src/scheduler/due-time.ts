@@ -1,9 +1,10 @@
 // When a shoot is next due for maintenance (reference §2.1 with DESIGN difference 3).
 import { hasOperation, OP_MAINTAIN, OPERATION_ANNOTATION } from '../core/operations.js';
 import type { Shoot } from '../core/shoot.js';
+import { MAINTENANCE_RECORD_ANNOTATION } from './maintenance-record.js';
 import { effectiveShootWindow, randomInstantIn } from '../core/timewindow.js';
 
-export type DueReason = 'maintain' | 'in-window' | 'next-window';
+export type DueReason = 'maintain' | 'unfinished' | 'in-window' | 'next-window';
 
 export interface DueTime {
   at: Date;
@@ -20,7 +21,7 @@ function maintainedIn(shoot: Shoot, occurrence: { begin: Date; end: Date }): boo
 
 /**
  * The instant the shoot is due, or null when it must not be queued (being deleted).
- * - `gardener.cloud/operation=maintain` → now;
+ * - `gardener.cloud/operation=maintain`, or an unfinished run's record → now;
  * - inside the effective window and not yet maintained in this occurrence → a random instant
  *   in the rest of this occurrence;
  * - otherwise → a random instant in the next occurrence.
@@ -28,6 +29,8 @@ function maintainedIn(shoot: Shoot, occurrence: { begin: Date; end: Date }): boo
 export function dueTimeOf(shoot: Shoot, now: Date, random: () => number): DueTime | null {
   if (shoot.metadata.deletionTimestamp) return null;
   if (hasOperation(shoot, OPERATION_ANNOTATION, OP_MAINTAIN)) return { at: now, reason: 'maintain' };
+  // A run that updated the shoot but died before recording it: finish it at once.
+  if (shoot.metadata.annotations?.[MAINTENANCE_RECORD_ANNOTATION] !== undefined) return { at: now, reason: 'unfinished' };
   const window = effectiveShootWindow(shoot);
   const current = window.occurrenceContaining(now);
   if (current && !maintainedIn(shoot, current)) {

@@ -12,14 +12,17 @@ import { type MaintenanceOptions, type MaintenancePlan, plan, shootChanged, with
 import { hasOperation, OP_MAINTAIN, OPERATION_ANNOTATION } from '../core/operations.js';
 import { cloudProfileNameOf, type LastMaintenance, type Shoot } from '../core/shoot.js';
 import { maintainedInCurrentOccurrence } from './due-time.js';
+import { MAINTENANCE_RECORD_ANNOTATION, maintenanceRecordOf, withMaintenanceRecord } from './maintenance-record.js';
 
 /** The API calls a run needs (ShootClient + EventRecorder in production, fakes in tests). */
 export interface RunApi {
   getShoot(namespace: string, name: string): Promise<Shoot | null>;
   updateShoot(shoot: Shoot, dryRun: boolean): Promise<Shoot>;
   patchLastMaintenance(namespace: string, name: string, lastMaintenance: LastMaintenance): Promise<void>;
-  removeMaintainAnnotation(shoot: Shoot): Promise<void>;
-  recordEvent(shoot: Shoot, event: PlannedEvent): Promise<void>;
+  /** Deletes one annotation (merge patch on the main resource). */
+  removeAnnotation(shoot: Shoot, key: string): Promise<void>;
+  /** `dedupKey`: the same key for the same shoot records the Event once, however often asked. */
+  recordEvent(shoot: Shoot, event: PlannedEvent, dedupKey?: string): Promise<void>;
 }
 
 export interface RunDeps {
@@ -34,6 +37,7 @@ export interface RunDeps {
 
 export type RunResult =
   | 'maintained' // shoot updated (and lastMaintenance written)
+  | 'completed' // an earlier run's update had landed without its record: record written now
   | 'status-only' // nothing to change on the shoot, lastMaintenance written
   | 'unchanged' // nothing to do
   | 'not-due' // outside the window and no `maintain`, or already maintained in this occurrence
@@ -85,6 +89,8 @@ export async function runMaintenance(deps: RunDeps, namespace: string, name: str
   for (let attempt = 1; ; attempt++) {
     const shoot = await deps.api.getShoot(namespace, name);
     if (!shoot || shoot.metadata.deletionTimestamp) return { result: 'gone', changes: [] };
+    const unfinished = maintenanceRecordOf(shoot);
+    if (unfinished !== undefined) return completeRecord(deps, shoot, unfinished);
     const now = deps.now();
     const maintain = hasOperation(shoot, OPERATION_ANNOTATION, OP_MAINTAIN);
     const profileName = cloudProfileNameOf(shoot) ?? '';
@@ -104,11 +110,12 @@ export async function runMaintenance(deps: RunDeps, namespace: string, name: str
     const lastMaintenance: LastMaintenance = { ...planned.lastMaintenance, triggeredTime: triggered(now) };
     if (!changed) {
       await deps.api.patchLastMaintenance(namespace, name, lastMaintenance);
-      const eventError = await emit(deps, shoot, planned.events);
+      const eventError = await emit(deps, shoot, planned.events, lastMaintenance.triggeredTime);
       return { result: 'status-only', changes, plan: planned, ...eventError };
     }
 
-    const desired = withoutStatus(planned.shoot);
+    // The record travels in the same update as the spec: a kill after it cannot lose it.
+    const desired = withMaintenanceRecord(withoutStatus(planned.shoot), { lastMaintenance, events: planned.events });
     desired.metadata.resourceVersion = shoot.metadata.resourceVersion;
     try {
       await deps.api.updateShoot(desired, true);
@@ -127,7 +134,9 @@ export async function runMaintenance(deps: RunDeps, namespace: string, name: str
         triggeredTime: triggered(now),
       });
       // Best effort: if even this patch is refused, the failure is already recorded above.
-      const removal = maintain ? await deps.api.removeMaintainAnnotation(shoot).then(() => '', (e: unknown) => errorText(e)) : '';
+      const removal = maintain
+        ? await deps.api.removeAnnotation(shoot, OPERATION_ANNOTATION).then(() => '', (e: unknown) => errorText(e))
+        : '';
       const error = removal === '' ? reason : `${reason}; removing "maintain" failed: ${removal}`;
       return { result: 'dry-run-failed', changes, error, plan: planned };
     }
@@ -140,17 +149,36 @@ export async function runMaintenance(deps: RunDeps, namespace: string, name: str
       return { result: deps.isConflict(err) ? 'conflict' : 'error', changes, error: errorText(err), plan: planned };
     }
     await deps.api.patchLastMaintenance(namespace, name, lastMaintenance);
-    const eventError = await emit(deps, updated, planned.events);
+    const eventError = await emit(deps, updated, planned.events, lastMaintenance.triggeredTime);
+    await deps.api.removeAnnotation(updated, MAINTENANCE_RECORD_ANNOTATION);
     return { result: 'maintained', changes, plan: planned, ...eventError };
   }
 }
 
-/** Events are best effort: the maintenance itself is done; a failed Event is reported, not retried. */
-async function emit(deps: RunDeps, shoot: Shoot, events: PlannedEvent[]): Promise<{ error?: string }> {
+/** Finishes a run whose spec update landed but whose status patch did not (the scheduler died). */
+async function completeRecord(deps: RunDeps, shoot: Shoot, record: ReturnType<typeof maintenanceRecordOf>): Promise<RunReport> {
+  const namespace = shoot.metadata.namespace ?? '';
+  const name = shoot.metadata.name ?? '';
+  if (!record) {
+    await deps.api.removeAnnotation(shoot, MAINTENANCE_RECORD_ANNOTATION);
+    return { result: 'error', changes: [], error: `unreadable ${MAINTENANCE_RECORD_ANNOTATION} annotation removed` };
+  }
+  await deps.api.patchLastMaintenance(namespace, name, record.lastMaintenance);
+  const eventError = await emit(deps, shoot, record.events, record.lastMaintenance.triggeredTime);
+  await deps.api.removeAnnotation(shoot, MAINTENANCE_RECORD_ANNOTATION);
+  return { result: 'completed', changes: ['record of an interrupted run written'], ...eventError };
+}
+
+/**
+ * Events are best effort: the maintenance itself is done; a failed Event is reported, not retried.
+ * Each is keyed by the run (its triggeredTime) and its place, so a run finished again after a
+ * crash does not record its Events twice.
+ */
+async function emit(deps: RunDeps, shoot: Shoot, events: PlannedEvent[], runKey?: string): Promise<{ error?: string }> {
   const errors: string[] = [];
-  for (const event of events) {
+  for (const [i, event] of events.entries()) {
     try {
-      await deps.api.recordEvent(shoot, event);
+      await deps.api.recordEvent(shoot, event, runKey === undefined ? undefined : `${runKey}/${i}`);
     } catch (err) {
       errors.push(errorText(err));
     }

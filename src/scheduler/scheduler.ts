@@ -12,7 +12,6 @@ import { Informer, keyOf } from '../kube/informer.js';
 import { KubeLeaseStore } from '../kube/lease-store.js';
 import { KubeApiError, type KubeRestClient } from '../kube/rest-client.js';
 import { SHOOTS_PATH, ShootClient } from '../kube/shoot-client.js';
-import { OPERATION_ANNOTATION } from '../core/operations.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { DueQueue } from './due-queue.js';
 import { dueTimeOf, needsReplan, nextWindowDueTime } from './due-time.js';
@@ -211,13 +210,13 @@ export class MaintenanceScheduler {
         this.guard();
         await this.shootApi.patchLastMaintenance(namespace, name, lastMaintenance);
       },
-      removeMaintainAnnotation: async (shoot) => {
+      removeAnnotation: async (shoot, key) => {
         this.guard();
-        await this.shootApi.patchAnnotations(shoot.metadata.namespace ?? '', shoot.metadata.name ?? '', { [OPERATION_ANNOTATION]: null });
+        await this.shootApi.patchAnnotations(shoot.metadata.namespace ?? '', shoot.metadata.name ?? '', { [key]: null });
       },
-      recordEvent: (shoot, event) => {
+      recordEvent: (shoot, event, dedupKey) => {
         this.guard();
-        return this.events.record(shoot, event);
+        return this.events.record(shoot, event, dedupKey);
       },
     };
   }

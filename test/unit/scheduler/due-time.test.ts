@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Shoot } from '../../../src/core/shoot.js';
 import { dueTimeOf, maintainedInCurrentOccurrence, needsReplan } from '../../../src/scheduler/due-time.js';
 
-function shoot(o: { window?: { begin: string; end: string }; op?: string; triggered?: string; deleting?: boolean } = {}): Shoot {
+function shoot(o: { window?: { begin: string; end: string }; op?: string; triggered?: string; deleting?: boolean; record?: boolean } = {}): Shoot {
   return {
     apiVersion: 'core.gardener.cloud/v1beta1',
     kind: 'Shoot',
@@ -10,6 +10,7 @@ function shoot(o: { window?: { begin: string; end: string }; op?: string; trigge
       name: 's',
       namespace: 'n',
       ...(o.op ? { annotations: { 'gardener.cloud/operation': o.op } } : {}),
+      ...(o.record ? { annotations: { 'maintenance.gardener.cloud/last-maintenance': '{}' } } : {}),
       ...(o.deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}),
     },
     spec: {
@@ -33,6 +34,7 @@ describe('dueTimeOf', () => {
     { name: 'inside, not yet maintained → never past the effective end', s: shoot(), now: '2026-03-10T10:30:00Z', random: highest, at: '2026-03-10T10:44:59.999Z', reason: 'in-window' },
     { name: 'inside, maintained earlier in this occurrence → next occurrence (difference 3)', s: shoot({ triggered: '2026-03-10T10:05:00Z' }), now: '2026-03-10T10:30:00Z', random: lowest, at: '2026-03-11T10:00:00.000Z', reason: 'next-window' },
     { name: 'inside, maintained yesterday → this occurrence', s: shoot({ triggered: '2026-03-09T10:05:00Z' }), now: '2026-03-10T10:30:00Z', random: lowest, at: '2026-03-10T10:30:00.000Z', reason: 'in-window' },
+    { name: 'an unfinished run’s record → now, even outside the window', s: shoot({ record: true, triggered: '2026-03-10T10:05:00Z' }), now: '2026-03-10T15:00:00Z', random: highest, at: '2026-03-10T15:00:00.000Z', reason: 'unfinished' },
     { name: 'maintain → now, even when maintained in this occurrence', s: shoot({ op: 'maintain', triggered: '2026-03-10T10:05:00Z' }), now: '2026-03-10T10:30:00Z', random: highest, at: '2026-03-10T10:30:00.000Z', reason: 'maintain' },
     { name: 'wrapping window, after midnight, maintained before midnight → next occurrence', s: shoot({ window: { begin: '233000+0000', end: '010000+0000' }, triggered: '2026-03-09T23:40:00Z' }), now: '2026-03-10T00:10:00Z', random: lowest, at: '2026-03-10T23:30:00.000Z', reason: 'next-window' },
   ])('$name', ({ s, now, random, at, reason }) => {

@@ -43,6 +43,7 @@ function fakeApi(reads: Shoot[], failures: { dryRun?: Error[]; update?: Error[];
   const updates: Shoot[] = [];
   const statuses: LastMaintenance[] = [];
   const events: PlannedEvent[] = [];
+  const eventKeys: (string | undefined)[] = [];
   let read = 0;
   const api: RunApi = {
     async getShoot() {
@@ -60,17 +61,19 @@ function fakeApi(reads: Shoot[], failures: { dryRun?: Error[]; update?: Error[];
       calls.push('status');
       statuses.push(lm);
     },
-    async removeMaintainAnnotation() {
-      calls.push('remove-maintain');
-      if (failures.removeMaintain) throw failures.removeMaintain;
+    async removeAnnotation(_s, key) {
+      const isMaintain = key === 'gardener.cloud/operation';
+      calls.push(isMaintain ? 'remove-maintain' : `remove ${key}`);
+      if (isMaintain && failures.removeMaintain) throw failures.removeMaintain;
     },
-    async recordEvent(_s, e) {
+    async recordEvent(_s, e, key) {
       calls.push('event');
+      eventKeys.push(key);
       if (failures.event) throw failures.event;
       events.push(e);
     },
   };
-  return { api, calls, updates, statuses, events };
+  return { api, calls, updates, statuses, events, eventKeys };
 }
 
 function deps(api: RunApi, now: Date) {
@@ -89,11 +92,15 @@ describe('runMaintenance', () => {
     const f = fakeApi([shoot({ rv: '7' })]);
     const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
     expect(report.result).toBe('maintained');
-    expect(f.calls).toEqual(['get', 'dry-run', 'update', 'status', 'event']);
+    expect(f.calls).toEqual(['get', 'dry-run', 'update', 'status', 'event', 'remove maintenance.gardener.cloud/last-maintenance']);
     expect(f.updates[0]?.metadata.resourceVersion).toBe('7');
     expect(f.updates[0]?.spec.kubernetes.version).toBe('1.31.6');
     expect(f.updates[0]?.status).toBeUndefined();
-    expect(f.updates[0]?.metadata.annotations).toEqual({ 'gardener.cloud/operation': 'reconcile', 'shoot.gardener.cloud/tasks': TASKS });
+    const { 'maintenance.gardener.cloud/last-maintenance': record, ...annotations } = f.updates[0]?.metadata.annotations ?? {};
+    expect(annotations).toEqual({ 'gardener.cloud/operation': 'reconcile', 'shoot.gardener.cloud/tasks': TASKS });
+    // The record rides in the same update as the spec, and is what the status patch then writes.
+    expect(JSON.parse(record ?? '{}')).toEqual({ lastMaintenance: f.statuses[0], events: f.events });
+    expect(f.eventKeys).toEqual([`${f.statuses[0]?.triggeredTime}/0`]);
     expect(f.statuses).toEqual([
       {
         state: 'Succeeded',
@@ -126,7 +133,7 @@ describe('runMaintenance', () => {
     const f = fakeApi([shoot({ rv: '1' }), shoot({ rv: '2', replicas: 3 })], { update: [new Conflict('the object has been modified')] });
     const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
     expect(report.result).toBe('maintained');
-    expect(f.calls).toEqual(['get', 'dry-run', 'update', 'get', 'dry-run', 'update', 'status', 'event']);
+    expect(f.calls).toEqual(['get', 'dry-run', 'update', 'get', 'dry-run', 'update', 'status', 'event', 'remove maintenance.gardener.cloud/last-maintenance']);
     expect(f.updates).toHaveLength(1);
     expect(f.updates[0]?.metadata.resourceVersion).toBe('2');
     expect(f.updates[0]?.spec.replicas).toBe(3);
@@ -220,6 +227,31 @@ describe('runMaintenance', () => {
     const f = fakeApi([shoot()], { event: new Error('events forbidden') });
     const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
     expect(report).toMatchObject({ result: 'maintained', error: 'recording events failed: events forbidden' });
-    expect(f.calls).toEqual(['get', 'dry-run', 'update', 'status', 'event']);
+    expect(f.calls).toEqual(['get', 'dry-run', 'update', 'status', 'event', 'remove maintenance.gardener.cloud/last-maintenance']);
+  });
+
+  it('finishes a run that died after its update: status and events from the record, record removed, nothing planned', async () => {
+    const recorded = { description: 'All maintenance operations successful.', state: 'Succeeded' as const, triggeredTime: '2026-03-10T10:05:00Z' };
+    const events = [{ type: 'Normal' as const, reason: 'KubernetesVersionMaintenance', message: 'Control Plane: x.' }];
+    const s = shoot({
+      version: '1.31.6',
+      annotations: { 'maintenance.gardener.cloud/last-maintenance': JSON.stringify({ lastMaintenance: recorded, events }) },
+    });
+    const f = fakeApi([s]);
+    const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
+    expect(report.result).toBe('completed');
+    expect(f.calls).toEqual(['get', 'status', 'event', 'remove maintenance.gardener.cloud/last-maintenance']);
+    expect(f.statuses).toEqual([recorded]);
+    expect(f.events).toEqual(events);
+    // The same keys the interrupted run used: the API server keeps one Event per key.
+    expect(f.eventKeys).toEqual(['2026-03-10T10:05:00Z/0']);
+    expect(f.updates).toHaveLength(0);
+  });
+
+  it('removes an unreadable record without applying it', async () => {
+    const f = fakeApi([shoot({ annotations: { 'maintenance.gardener.cloud/last-maintenance': '{"lastMaintenance": 42}' } })]);
+    const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
+    expect(report.result).toBe('error');
+    expect(f.calls).toEqual(['get', 'remove maintenance.gardener.cloud/last-maintenance']);
   });
 });
