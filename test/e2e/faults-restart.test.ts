@@ -23,7 +23,7 @@ import {
   type EventJson,
   type SchedulerChild,
   type ShootJson,
-} from './faults-support.js';
+} from './scheduler-support.js';
 import { waitFor } from './harness.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -19,7 +19,7 @@ import {
   type EventJson,
   type SchedulerChild,
   type ShootJson,
-} from './faults-support.js';
+} from './scheduler-support.js';
 import { applyYaml, ctx, getJson, kubeconfigFor, kubectl, uniqueName, waitFor } from './harness.js';
 
 const SEED = Number(process.env.FAULTS_SEED ?? 20261124);

@@ -6,7 +6,7 @@
 // The shoots use the latest versions so that maintenance itself has nothing to update.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopPid } from '../../src/testing/processes.js';
-import { must, schedulerRbacYaml, seeded, startScheduler, type SchedulerChild } from './faults-support.js';
+import { must, schedulerRbacYaml, seeded, startScheduler, type SchedulerChild } from './scheduler-support.js';
 import { applyYaml, ctx, getJson, kubeconfigFor, kubectl, uniqueName, waitFor } from './harness.js';
 
 const SEED = Number(process.env.INTENT_SEED ?? 5150);

@@ -1,11 +1,9 @@
 // The maintenance scheduler against a real kube-apiserver with the webhook registered: started as
 // `node dist/cli.js scheduler` with the scheduler's own client-certificate identity.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/testing/binaries.js';
-import { spawnLogged, stopPid, type StartedProcess } from '../../src/testing/processes.js';
+import { stopPid } from '../../src/testing/processes.js';
 import { applyYaml, ctx, getJson, kubeconfigFor, kubectl, uniqueName, waitFor } from './harness.js';
+import { schedulerRbacYaml, startScheduler as startSchedulerProcess, type SchedulerChild } from './scheduler-support.js';
 
 interface ShootJson {
   metadata: { generation: number; resourceVersion: string; annotations?: Record<string, string> };
@@ -13,7 +11,6 @@ interface ShootJson {
   status?: { lastMaintenance?: { description: string; state: string; triggeredTime: string; failureReason?: string } };
 }
 
-const CLI = join(repoRoot(), 'dist', 'cli.js');
 const pad = (n: number) => String(n).padStart(2, '0');
 const hhmmss = (d: Date) => `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}+0000`;
 
@@ -84,100 +81,17 @@ async function must(p: Promise<{ code: number; stdout: string; stderr: string }>
 
 const shootOf = (name: string, namespace: string) => getJson<ShootJson>('shoot', name, namespace);
 
-interface Scheduler {
-  process: StartedProcess;
-  identity: string;
-  log(): string;
-  /** Parsed JSON log lines. */
-  lines(): Record<string, unknown>[];
-}
+type Scheduler = SchedulerChild;
 
+/** A scheduler process with the scheduler's own identity, logging at debug level. */
 function startScheduler(o: { namespace: string; leaseName: string; identity: string; extra?: string[] }): Scheduler {
-  const kubeconfig = kubeconfigFor(ctx().webhook.schedulerUser);
-  const logPath = join(ctx().dir, `scheduler-${o.identity}.log`);
-  const process = spawnLogged({
-    name: `scheduler-${o.identity}`,
-    command: 'node',
-    args: [
-      CLI,
-      'scheduler',
-      '--kubeconfig',
-      kubeconfig,
-      '--lease-namespace',
-      o.namespace,
-      '--lease-name',
-      o.leaseName,
-      '--identity',
-      o.identity,
-      '--metrics-port',
-      '0',
-      '--log-level',
-      'debug',
-      ...(o.extra ?? []),
-    ],
-    logPath,
-  });
-  const log = () => {
-    try {
-      return readFileSync(logPath, 'utf8');
-    } catch {
-      return '';
-    }
-  };
-  const lines = () =>
-    log()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { process, identity: o.identity, log, lines };
+  return startSchedulerProcess({ ...o, kubeconfig: kubeconfigFor(ctx().webhook.schedulerUser), dir: ctx().dir });
 }
 
 const runsOf = (s: Scheduler, shoot: string) => s.lines().filter((l) => l.msg === 'maintenance run' && l.shoot === shoot);
 
 async function grantSchedulerRbac(namespace: string): Promise<void> {
-  const user = ctx().webhook.schedulerUser;
-  const name = `sched-e2e-${namespace}`;
-  await must(
-    applyYaml(`apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata:
-  name: ${name}
-rules:
-  - apiGroups: ["core.gardener.cloud"]
-    resources: ["shoots"]
-    verbs: ["get", "list", "watch", "update", "patch"]
-  - apiGroups: ["core.gardener.cloud"]
-    resources: ["shoots/status"]
-    verbs: ["patch"]
-  - apiGroups: ["core.gardener.cloud"]
-    resources: ["cloudprofiles"]
-    verbs: ["get", "list", "watch"]
-  - apiGroups: [""]
-    resources: ["events"]
-    verbs: ["create", "patch"]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: ${name}
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${name} }
-subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user} }]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: { name: leader-election, namespace: ${namespace} }
-rules:
-  - apiGroups: ["coordination.k8s.io"]
-    resources: ["leases"]
-    verbs: ["get", "create", "update"]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: { name: leader-election, namespace: ${namespace} }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: leader-election }
-subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user} }]
-`),
-  );
+  await must(applyYaml(schedulerRbacYaml(ctx().webhook.schedulerUser, namespace, `sched-e2e-${namespace}`)));
 }
 
 async function leaseHolder(namespace: string, name: string): Promise<string> {
