@@ -416,8 +416,8 @@ function profileNotFound(shoot: Shoot, name: string): FieldError {
 
 /**
  * Validating webhook work for CREATE and UPDATE. CloudProfile (admission plugin) errors come
- * first and alone, answered with 403, as Gardener's ShootValidator rejects before the static
- * validation runs; otherwise the static errors, answered with 422.
+ * first and alone, as Gardener's ShootValidator rejects before the static validation runs;
+ * otherwise the static errors.
  */
 export function validateShoot(input: {
   shoot: Shoot;
@@ -426,7 +426,7 @@ export function validateShoot(input: {
   index: CatalogueIndex | undefined;
   profileName: string | undefined;
   now: Date;
-}): { errors: FieldError[]; code: 403 | 422 } {
+}): { errors: FieldError[] } {
   const { oldShoot, operation, index, now } = input;
   const target = shootToValidate(input);
   const shoot = target.shoot;
@@ -437,11 +437,11 @@ export function validateShoot(input: {
     if (index === undefined) admission.push(profileNotFound(shoot, name));
     else if (!shoot.metadata.deletionTimestamp || operation === 'CREATE') admission.push(...admissionErrors(shoot, oldShoot, operation, index, now));
   }
-  if (admission.length > 0) return { errors: admission, code: 403 };
+  if (admission.length > 0) return { errors: admission };
 
   const errors = target.error ? [target.error] : [];
   errors.push(...staticErrors(shoot, oldShoot, operation));
-  return { errors, code: 422 };
+  return { errors };
 }
 
 // ---- warnings ----------------------------------------------------------------------------------------
