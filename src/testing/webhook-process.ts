@@ -1,8 +1,8 @@
 // Runs this project's webhook (`node dist/cli.js webhook`) as a real HTTPS server on 127.0.0.1,
 // with a serving certificate from its own small CA, pointed at a test cluster.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCertificateAuthority, createSignedCertificate } from '../pki/certificates.js';
+import { writeDevelopmentCertificates } from '../commands/certs.js';
 import { repoRoot } from './binaries.js';
 import { freePort } from './free-port.js';
 import { waitForHttpsOk } from './https-probe.js';
@@ -40,17 +40,8 @@ export async function startWebhookProcess(opts: WebhookProcessOptions): Promise<
   const started = Date.now();
   const log = (step: string) => opts.log?.(`[webhook +${String(Date.now() - started).padStart(5)} ms] ${step}`);
   const certDir = opts.certDir ?? join(opts.cluster.dir, 'webhook-certs');
-  mkdirSync(certDir, { recursive: true });
-  const ca = createCertificateAuthority('shoot-maintenance-test-webhook-ca');
-  const serving = createSignedCertificate(ca, {
-    commonName: 'shoot-maintenance-webhook',
-    dnsNames: ['localhost'],
-    ipAddresses: ['127.0.0.1'],
-    usage: 'server',
-  });
-  writeFileSync(join(certDir, 'ca.crt'), ca.certPem);
-  writeFileSync(join(certDir, 'tls.crt'), serving.certPem);
-  writeFileSync(join(certDir, 'tls.key'), serving.keyPem, { mode: 0o600 });
+  // The same files `shoot-maintenance certs` writes: ca.crt, tls.crt, tls.key (SANs localhost, 127.0.0.1).
+  const caCertPem = readFileSync(writeDevelopmentCertificates(certDir).caPath, 'utf8');
 
   const port = opts.port ?? (await freePort());
   const cli = opts.cliPath ?? join(repoRoot(), 'dist', 'cli.js');
@@ -81,7 +72,7 @@ export async function startWebhookProcess(opts: WebhookProcessOptions): Promise<
   log(`started ${cli} (pid ${proc.pid}) on 127.0.0.1:${port}, waiting for /readyz`);
   const url = `https://127.0.0.1:${port}`;
   try {
-    await waitForHttpsOk(`${url}/readyz`, { ca: ca.certPem }, {
+    await waitForHttpsOk(`${url}/readyz`, { ca: caCertPem }, {
       timeoutMs: opts.readyTimeoutMs ?? 30_000,
       gaveUp: () => (proc.hasExited() ? `webhook exited:\n${tailOf(proc.logPath)}` : undefined),
     });
@@ -90,5 +81,5 @@ export async function startWebhookProcess(opts: WebhookProcessOptions): Promise<
     throw new Error(`${(err as Error).message}\n--- webhook log ---\n${tailOf(proc.logPath)}`, { cause: err });
   }
   log('webhook ready');
-  return { pid: proc.pid, port, url, certDir, caCertPem: ca.certPem, logPath: proc.logPath, stop: () => stopProcess(proc) };
+  return { pid: proc.pid, port, url, certDir, caCertPem, logPath: proc.logPath, stop: () => stopProcess(proc) };
 }

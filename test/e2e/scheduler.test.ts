@@ -3,7 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopPid } from '../../src/testing/processes.js';
 import { applyYaml, ctx, getJson, kubeconfigFor, kubectl, uniqueName, waitFor } from './harness.js';
-import { schedulerRbacYaml, startScheduler as startSchedulerProcess, type SchedulerChild } from './scheduler-support.js';
+import {
+  must,
+  schedulerRbacYaml,
+  shootYaml as sharedShootYaml,
+  startScheduler as startSchedulerProcess,
+  windowElsewhere,
+  windowEndingIn,
+  type SchedulerChild,
+} from './scheduler-support.js';
 
 interface ShootJson {
   metadata: { generation: number; resourceVersion: string; annotations?: Record<string, string> };
@@ -11,73 +19,14 @@ interface ShootJson {
   status?: { lastMaintenance?: { description: string; state: string; triggeredTime: string; failureReason?: string } };
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-const hhmmss = (d: Date) => `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}+0000`;
-
-/** A 45-minute window whose effective part (end − 15m) ends `secondsLeft` from now. */
-function windowEndingIn(secondsLeft: number): { begin: string; end: string } {
-  const end = new Date(Date.now() + (15 * 60 + secondsLeft) * 1000);
-  const begin = new Date(end.getTime() - 45 * 60 * 1000);
-  return { begin: hhmmss(begin), end: hhmmss(end) };
-}
-
-function windowElsewhere(): { begin: string; end: string } {
-  const begin = new Date(Date.now() + 6 * 3600 * 1000);
-  return { begin: hhmmss(begin), end: hhmmss(new Date(begin.getTime() + 3600 * 1000)) };
-}
-
-function shootYaml(o: {
-  name: string;
-  namespace: string;
-  window: { begin: string; end: string };
-  confine?: boolean;
-  maximum?: number;
-  annotations?: Record<string, string>;
-}): string {
-  const annotations = Object.entries(o.annotations ?? {})
-    .map(([k, v]) => `\n    ${k}: "${v}"`)
-    .join('');
-  return `apiVersion: core.gardener.cloud/v1beta1
-kind: Shoot
-metadata:
-  name: ${o.name}
-  namespace: ${o.namespace}${annotations ? `\n  annotations:${annotations}` : ''}
-spec:
-  cloudProfileName: ${ctx().cloudProfileName}
-  region: local
-  kubernetes:
-    version: 1.32.0
-  maintenance:
-    confineSpecUpdateRollout: ${o.confine ?? false}
-    autoUpdate:
-      kubernetesVersion: true
-      machineImageVersion: true
-    timeWindow:
-      begin: "${o.window.begin}"
-      end: "${o.window.end}"
-  provider:
-    type: local
-    workers:
-      - name: worker
-        machine:
-          type: m5.large
-          image:
-            name: gardenlinux
-            version: 1592.3.0
-        minimum: 1
-        maximum: ${o.maximum ?? 2}
-`;
+/** The shared shoot manifest, on the e2e cluster's CloudProfile. */
+function shootYaml(o: Omit<Parameters<typeof sharedShootYaml>[0], 'cloudProfile'>): string {
+  return sharedShootYaml({ ...o, cloudProfile: ctx().cloudProfileName });
 }
 
 const UPDATED =
   'All maintenance operations successful. Control Plane: Updated Kubernetes version from "1.32.0" to "1.32.4". Reason: Automatic update of Kubernetes version configured, ' +
   'Worker pool "worker": Updated machine image "gardenlinux" from "1592.3.0" to "1592.4.0". Reason: Automatic update of the machine image version is configured (image update strategy: major)';
-
-async function must(p: Promise<{ code: number; stdout: string; stderr: string }>): Promise<string> {
-  const r = await p;
-  if (r.code !== 0) throw new Error(r.stderr || r.stdout);
-  return r.stdout;
-}
 
 const shootOf = (name: string, namespace: string) => getJson<ShootJson>('shoot', name, namespace);
 

@@ -11,6 +11,7 @@ import { buildApp, type WebhookApp } from '../../src/webhook/app.js';
 import { loadCloudProfileFiles, type CloudProfileSource } from '../../src/webhook/cloudprofile-source.js';
 import { ServingCertificateStore } from '../../src/webhook/serving-certificate.js';
 import { createCertificateAuthority, createSignedCertificate, type KeyPairPem } from '../../src/pki/certificates.js';
+import { connect } from 'node:tls';
 
 export const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples');
 
@@ -136,4 +137,46 @@ export function httpsCall(url: string, path: string, options: RequestOptions): P
 
 export function readExample(path: string): string {
   return readFileSync(join(EXAMPLES, path), 'utf8');
+}
+
+/** A JSON path: object keys and array indexes. */
+export type Path = (string | number)[];
+
+/** Every path in a JSON value, the root (`[]`) included. */
+export function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
+  out.push(prefix);
+  if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, [...prefix, i], out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
+  return out;
+}
+
+/** A copy of `root` with `value` at `path` (a "__proto__" key is set as a plain own key). */
+export function setAt(root: unknown, path: Path, value: unknown): unknown {
+  if (path.length === 0) return value;
+  const copy = structuredClone(root) as Record<string | number, unknown>;
+  let parent = copy;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  Object.defineProperty(parent, path[path.length - 1] as string, { value, enumerable: true, writable: true, configurable: true });
+  return copy;
+}
+
+/** One TLS handshake at exactly `version`: `ok <protocol>` or `error <code>`. */
+export function tlsHandshake(port: number, ca: string, version: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const socket = connect({
+      host: '127.0.0.1',
+      port,
+      ca,
+      minVersion: version,
+      maxVersion: version,
+      // Let this client offer the old versions at all (OpenSSL 3 disables them by default).
+      ciphers: 'DEFAULT:@SECLEVEL=0',
+      servername: 'localhost',
+    });
+    socket.once('secureConnect', () => {
+      resolve(`ok ${socket.getProtocol()}`);
+      socket.destroy();
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(`error ${err.code ?? err.message}`));
+  });
 }

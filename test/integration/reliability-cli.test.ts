@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { EXAMPLES, readExample } from './helpers.js';
+import { EXAMPLES, pathsOf, readExample, setAt, type Path } from './helpers.js';
 import { CLI, requireBuild } from './reliability-process.js';
 
 requireBuild();
@@ -54,21 +54,6 @@ async function runAll<T>(items: readonly T[], concurrency: number, work: (item: 
 }
 
 type Json = Record<string, unknown>;
-type Path = (string | number)[];
-function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
-  out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, [...prefix, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
-  return out;
-}
-function setAt(root: unknown, path: Path, value: unknown): unknown {
-  if (path.length === 0) return value;
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  let parent = copy;
-  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-  parent[path[path.length - 1] as string] = value;
-  return copy;
-}
 
 const REVIEW = JSON.parse(readExample('reviews/update-confined.json')) as Json;
 const REVIEW_TEXT = JSON.stringify(REVIEW);

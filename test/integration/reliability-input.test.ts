@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { BODY_LIMIT_BYTES } from '../../src/webhook/app.js';
-import { httpsCall, readExample } from './helpers.js';
+import { httpsCall, pathsOf, readExample, setAt } from './helpers.js';
 import { startWebhookChild, type WebhookChild } from './reliability-process.js';
 
 let w: WebhookChild;
@@ -24,7 +24,6 @@ afterAll(async () => {
 });
 
 type Json = Record<string, unknown>;
-type Path = (string | number)[];
 
 /** A Shoot that sets every field src/admission/object-shape.ts says this project reads. */
 function richShoot(): Json {
@@ -73,21 +72,7 @@ function richProfile(): Json {
   return profile;
 }
 
-function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
-  out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, [...prefix, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
-  return out;
-}
 
-function setAt(root: unknown, path: Path, value: unknown): unknown {
-  if (path.length === 0) return value;
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  let parent = copy;
-  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-  parent[path[path.length - 1] as string] = value;
-  return copy;
-}
 
 const WRONG_VALUES: unknown[] = [42, 1.5, true, null, 'x', '', [], ['a'], {}, { a: 1 }];
 

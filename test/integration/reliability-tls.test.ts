@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { Agent, request as httpsRequest } from 'node:https';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
-import { connect, type TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSignedCertificate } from '../../src/pki/certificates.js';
-import { httpsCall, newCa, readExample, servingPair, writePair } from './helpers.js';
+import { httpsCall, newCa, readExample, servingPair, tlsHandshake as handshake, writePair } from './helpers.js';
 import { sleep, startWebhookChild, writeSecretVolume, type WebhookChild } from './reliability-process.js';
 
 let w: WebhookChild | undefined;
@@ -133,25 +133,6 @@ describe('certificate rotation under load', () => {
 });
 
 describe('protocols', () => {
-  const handshake = (port: number, ca: string, version: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3') =>
-    new Promise<string>((resolve) => {
-      const socket = connect({
-        host: '127.0.0.1',
-        port,
-        ca,
-        minVersion: version,
-        maxVersion: version,
-        // Let this client offer the old versions at all (OpenSSL 3 disables them by default).
-        ciphers: 'DEFAULT:@SECLEVEL=0',
-        servername: 'localhost',
-      });
-      socket.once('secureConnect', () => {
-        resolve(`ok ${socket.getProtocol()}`);
-        socket.destroy();
-      });
-      socket.once('error', (err: NodeJS.ErrnoException) => resolve(`error ${err.code ?? err.message}`));
-    });
-
   it('refuses TLS 1.0, 1.1 and plain HTTP; accepts TLS 1.2 and 1.3', async () => {
     w = await startWebhookChild();
     const ca = w.ca.certPem;

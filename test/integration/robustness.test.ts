@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { BODY_LIMIT_BYTES } from '../../src/webhook/app.js';
-import { httpsCall, readExample, startApp, type RunningApp } from './helpers.js';
+import { httpsCall, pathsOf, readExample, setAt, startApp, type RunningApp } from './helpers.js';
 
 let r: RunningApp;
 let agent: Agent;
@@ -31,21 +31,6 @@ const PROFILE_REVIEW = {
 };
 BASES.push(PROFILE_REVIEW);
 
-type Path = (string | number)[];
-function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
-  out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, [...prefix, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
-  return out;
-}
-function setAt(root: unknown, path: Path, value: unknown): unknown {
-  if (path.length === 0) return value;
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  let parent = copy;
-  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-  Object.defineProperty(parent, path[path.length - 1] as string, { value, enumerable: true, writable: true, configurable: true });
-  return copy;
-}
 
 interface Case {
   route: string;

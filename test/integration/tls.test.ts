@@ -4,10 +4,9 @@ import { X509Certificate } from 'node:crypto';
 import { mkdirSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
-import { connect } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSignedCertificate, type KeyPairPem } from '../../src/pki/certificates.js';
-import { httpsCall, newCa, readExample, servingPair, startApp, writePair, type RunningApp } from './helpers.js';
+import { httpsCall, newCa, readExample, servingPair, startApp, tlsHandshake as handshake, writePair, type RunningApp } from './helpers.js';
 
 let running: RunningApp | undefined;
 afterEach(async () => {
@@ -91,25 +90,6 @@ describe('serving certificate reload', () => {
 });
 
 describe('TLS versions', () => {
-  const handshake = (port: number, ca: string, version: 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3') =>
-    new Promise<string>((resolve) => {
-      const socket = connect({
-        host: '127.0.0.1',
-        port,
-        ca,
-        minVersion: version,
-        maxVersion: version,
-        // Let this client offer TLS 1.1 at all (OpenSSL 3 disables it at the default level).
-        ciphers: 'DEFAULT:@SECLEVEL=0',
-        servername: 'localhost',
-      });
-      socket.once('secureConnect', () => {
-        resolve(`ok ${socket.getProtocol()}`);
-        socket.destroy();
-      });
-      socket.once('error', (err: NodeJS.ErrnoException) => resolve(`error ${err.code ?? err.message}`));
-    });
-
   it('refuses TLS 1.1 and accepts 1.2 and 1.3', async () => {
     running = await startApp();
     const ca = running.ca.certPem;
