@@ -1,9 +1,9 @@
-// The CloudProfile webhook: the catalogue rules (5.1 of the reference), checked on the defaulted
+// The CloudProfile webhook: the catalogue rules (gardener/gardener pkg/api/core/validation/cloudprofile.go,
+// ValidateCloudProfile), checked on the defaulted
 // profile (the CRD has no defaulting of its own, Gardener's API server defaults before it validates).
 import { defaultCloudProfile, validateCloudProfile } from '../core/cloudprofile.js';
-import type { CloudProfile } from '../core/cloudprofile-types.js';
 import { guarded, objectName, type AdmissionDeps } from './handler-deps.js';
-import { cloudProfileShapeErrors } from './object-shape.js';
+import { readCloudProfile } from './object-shape.js';
 import { allowedResponse, deniedResponse, type AdmissionRequest, type AdmissionResponse } from './review.js';
 
 /** POST /validate/cloudprofiles */
@@ -12,20 +12,18 @@ export function validateCloudProfileReview(request: AdmissionRequest, deps: Admi
     const { operation } = request;
     if (operation !== 'CREATE' && operation !== 'UPDATE') return allowedResponse(request.uid);
     const name = objectName(request);
-    const shapeErrors = cloudProfileShapeErrors(request.object);
-    if (operation === 'UPDATE') {
-      for (const e of cloudProfileShapeErrors(request.oldObject)) {
-        shapeErrors.push({ ...e, detail: `${e.detail} (in oldObject)` });
-      }
+    const read = readCloudProfile(request.object);
+    const shapeErrors = read.ok ? [] : read.errors;
+    const readOld = operation === 'UPDATE' ? readCloudProfile(request.oldObject) : undefined;
+    if (readOld && !readOld.ok) {
+      for (const e of readOld.errors) shapeErrors.push({ ...e, detail: `${e.detail} (in oldObject)` });
     }
-    if (shapeErrors.length > 0) {
+    if (!read.ok || (readOld && !readOld.ok)) {
       return deniedResponse(request.uid, { resource: 'cloudprofiles', name, errors: shapeErrors });
     }
-    const profile = defaultCloudProfile(structuredClone(request.object as unknown as CloudProfile));
-    const old =
-      operation === 'UPDATE'
-        ? defaultCloudProfile(structuredClone(request.oldObject as unknown as CloudProfile))
-        : undefined;
+    // The read objects are copies, so defaulting may change them.
+    const profile = defaultCloudProfile(read.object);
+    const old = readOld ? defaultCloudProfile(readOld.object) : undefined;
     const errors = validateCloudProfile(profile, old);
     if (errors.length > 0) return deniedResponse(request.uid, { resource: 'cloudprofiles', name, errors });
     return allowedResponse(request.uid);

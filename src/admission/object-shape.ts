@@ -3,9 +3,14 @@
 // so an object here may be anything; core code may then rely on the typed views in
 // src/core/shoot.ts and src/core/cloudprofile-types.ts. A wrong type becomes a field error
 // (`<field>: Invalid value: "integer": must be of type string`), never an exception.
+// The same schemas tell the decoder (gardener-decoding.ts) which fields are Gardener's non-pointer
+// structs (`goStruct`) and where a `null` must reach the shape check (`nullDenied`).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { CloudProfile } from '../core/cloudprofile-types.js';
 import { invalid, required, type FieldError } from '../core/field-errors.js';
 import { PENDING_SPEC_ANNOTATION } from '../core/rollout.js';
+import type { Shoot } from '../core/shoot.js';
+import { decodeLikeGardener, type DecodingSchema } from './gardener-decoding.js';
 import { assertSafeDocument } from './review.js';
 
 const str = { type: 'string' } as const;
@@ -23,8 +28,8 @@ const objectMeta = {
     uid: str,
     generation: int,
     resourceVersion: str,
-    creationTimestamp: { type: ['string', 'null'] },
-    deletionTimestamp: { type: ['string', 'null'] },
+    creationTimestamp: str,
+    deletionTimestamp: str,
     annotations: stringMap,
     labels: stringMap,
   },
@@ -34,12 +39,12 @@ const rotationPeriod = { type: 'object', properties: { rotationPeriod: str } } a
 
 const worker = {
   type: 'object',
-  required: ['name', 'machine'],
+  required: ['name'],
   properties: {
     name: str,
     machine: {
       type: 'object',
-      required: ['type'],
+      goStruct: true,
       properties: {
         type: str,
         architecture: str,
@@ -66,16 +71,17 @@ const shootSchema = {
   properties: {
     apiVersion: str,
     kind: str,
-    metadata: objectMeta,
+    metadata: { ...objectMeta, nullDenied: true },
     spec: {
       type: 'object',
-      required: ['kubernetes', 'provider'],
+      nullDenied: true,
       properties: {
         cloudProfileName: str,
         cloudProfile: { type: 'object', required: ['name'], properties: { kind: str, name: str } },
-        kubernetes: { type: 'object', properties: { version: str } },
+        kubernetes: { type: 'object', goStruct: true, properties: { version: str } },
         provider: {
           type: 'object',
+          goStruct: true,
           properties: {
             type: str,
             workers: { type: 'array', items: worker },
@@ -89,8 +95,7 @@ const shootSchema = {
           type: 'object',
           properties: {
             autoUpdate: { type: 'object', properties: { kubernetesVersion: bool, machineImageVersion: bool } },
-            // null is taken like absent (defaulting replaces it).
-            timeWindow: { type: ['object', 'null'], properties: { begin: str, end: str } },
+            timeWindow: { type: 'object', properties: { begin: str, end: str } },
             confineSpecUpdateRollout: bool,
             autoRotation: {
               type: 'object',
@@ -193,13 +198,15 @@ const cloudProfileSchema = {
   properties: {
     apiVersion: str,
     kind: str,
-    metadata: objectMeta,
+    metadata: { ...objectMeta, nullDenied: true },
     spec: {
       type: 'object',
+      nullDenied: true,
       properties: {
         type: str,
         kubernetes: {
           type: 'object',
+          goStruct: true,
           properties: { versions: { type: 'array', items: expirableVersion } },
         },
         machineImages: {
@@ -235,8 +242,10 @@ const cloudProfileSchema = {
   },
 } as const;
 
-// strict: false because the schemas list properties without repeating `type` at every level.
+// strict: false because the schemas list properties without repeating `type` at every level;
+// the decoder's markers are annotations to ajv.
 const ajv = new Ajv({ allErrors: true, strict: false });
+ajv.addVocabulary(['goStruct', 'nullDenied']);
 const validateShootShape = ajv.compile(shootSchema);
 const validateCloudProfileShape = ajv.compile(cloudProfileSchema);
 
@@ -307,6 +316,28 @@ export function shootShapeErrors(document: unknown): FieldError[] {
 /** Field errors for fields of a CloudProfile whose type is not what this project reads. */
 export function cloudProfileShapeErrors(document: unknown): FieldError[] {
   return check(validateCloudProfileShape, document);
+}
+
+export type ReadObject<T> = { ok: true; object: T } | { ok: false; errors: FieldError[] };
+
+function read<T>(document: unknown, schema: DecodingSchema, validate: ValidateFunction): ReadObject<T> {
+  const decoded = decodeLikeGardener(document, schema);
+  const errors = check(validate, decoded);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, object: decoded as T };
+}
+
+/**
+ * An untrusted Shoot as Gardener reads it (absent, `null` and `{}` alike where Gardener's types
+ * say so: gardener-decoding.ts), or the field errors of its wrongly typed fields. The result is a
+ * copy; the document is not changed.
+ */
+export function readShoot(document: unknown): ReadObject<Shoot> {
+  return read<Shoot>(document, shootSchema, validateShootShape);
+}
+
+/** An untrusted CloudProfile as Gardener reads it, or the field errors of its wrongly typed fields. */
+export function readCloudProfile(document: unknown): ReadObject<CloudProfile> {
+  return read<CloudProfile>(document, cloudProfileSchema, validateCloudProfileShape);
 }
 
 /**

@@ -8,7 +8,7 @@ import { cloudProfileNameOf, type Shoot } from '../core/shoot.js';
 import { shootToValidate, shootWarnings, validateShoot } from '../core/validation.js';
 import { guarded, objectName, type AdmissionDeps } from './handler-deps.js';
 import { createJsonPatch } from './json-patch.js';
-import { pendingSpecShapeErrors, shootShapeErrors } from './object-shape.js';
+import { pendingSpecShapeErrors, readShoot } from './object-shape.js';
 import {
   allowedResponse,
   deniedResponse,
@@ -22,27 +22,25 @@ type ShootReview =
   | { kind: 'denied'; response: AdmissionResponse }
   | { kind: 'shoot'; operation: 'CREATE' | 'UPDATE'; shoot: Shoot; oldShoot: Shoot | undefined };
 
-/** The typed objects of a CREATE/UPDATE review, or the denial for objects of the wrong shape. */
+/**
+ * The typed objects of a CREATE/UPDATE review, read as Gardener reads them (absent and `null`
+ * sections: gardener-decoding.ts), or the denial for objects of the wrong shape.
+ */
 function readShootReview(request: AdmissionRequest): ShootReview {
   const { operation } = request;
   if (operation !== 'CREATE' && operation !== 'UPDATE') return { kind: 'skip' };
-  const errors = [...shootShapeErrors(request.object), ...pendingSpecShapeErrors(request.object)];
-  if (operation === 'UPDATE') {
-    // The stored object is checked too: core code reads both.
-    for (const e of shootShapeErrors(request.oldObject)) errors.push({ ...e, detail: `${e.detail} (in oldObject)` });
-  }
-  if (errors.length > 0) {
+  const shoot = readShoot(request.object);
+  const errors = shoot.ok ? pendingSpecShapeErrors(shoot.object) : shoot.errors;
+  // The stored object is checked too: core code reads both.
+  const oldShoot = operation === 'UPDATE' ? readShoot(request.oldObject) : undefined;
+  if (oldShoot && !oldShoot.ok) for (const e of oldShoot.errors) errors.push({ ...e, detail: `${e.detail} (in oldObject)` });
+  if (!shoot.ok || (oldShoot && !oldShoot.ok) || errors.length > 0) {
     return {
       kind: 'denied',
       response: deniedResponse(request.uid, { resource: 'shoots', name: objectName(request), errors }),
     };
   }
-  return {
-    kind: 'shoot',
-    operation,
-    shoot: request.object as unknown as Shoot,
-    oldShoot: operation === 'UPDATE' ? (request.oldObject as unknown as Shoot) : undefined,
-  };
+  return { kind: 'shoot', operation, shoot: shoot.object, oldShoot: oldShoot?.object };
 }
 
 /** POST /mutate/shoots */
@@ -55,7 +53,7 @@ export function mutateShootReview(request: AdmissionRequest, deps: AdmissionDeps
     const profileName = cloudProfileNameOf(review.shoot);
     const index = profileName ? deps.profiles.get(profileName) : undefined;
     const defaulted = defaultShoot({
-      shoot: review.shoot, // defaultShoot returns a copy and only reads what it is given
+      shoot: review.shoot,
       oldShoot: review.oldShoot,
       operation: review.operation,
       index,
@@ -83,6 +81,7 @@ export function mutateShootReview(request: AdmissionRequest, deps: AdmissionDeps
         deps.log?.debug({ outcome: confined.outcome, releaseReason: confined.releaseReason }, 'confined rollout');
       }
     }
+    // Against the object as sent: the patch also carries what reading it as Gardener does changed.
     return patchedResponse(request.uid, createJsonPatch(request.object, mutated), warnings);
   });
 }

@@ -1,12 +1,13 @@
 // `shoot-maintenance plan --shoot FILE --cloud-profile FILE [--now ISO] [-o json|text]
 //  [--force-update-vanished-versions]`: what the next maintenance run would do, offline.
 import { type Command, Option } from 'commander';
-import { cloudProfileShapeErrors, shootShapeErrors } from '../admission/object-shape.js';
-import type { CloudProfile } from '../core/cloudprofile-types.js';
-import { indexCloudProfile } from '../core/cloudprofile.js';
+import { readShoot } from '../admission/object-shape.js';
+import type { CatalogueIndex } from '../core/cloudprofile.js';
+import { defaultShoot } from '../core/defaulting.js';
+import { renderFieldErrors } from '../core/field-errors.js';
 import { plan, planToJson, renderPlanText } from '../core/maintenance.js';
 import type { Shoot } from '../core/shoot.js';
-import { renderFieldErrors } from '../core/field-errors.js';
+import { prepareCloudProfile } from '../webhook/cloudprofile-source.js';
 import { readDocumentFile } from './document-file.js';
 
 export interface PlanCommandOptions {
@@ -30,41 +31,39 @@ export function readObjectFile(path: string, what: string): Record<string, unkno
   return document;
 }
 
-export function readShoot(path: string): Shoot {
+/**
+ * The Shoot of a file as the webhook would read it (absent and `null` sections as Gardener reads
+ * them, fields type-checked); every problem is one line.
+ */
+export function readShootFile(path: string): Shoot {
   const doc = readObjectFile(path, 'shoot');
   if (doc.kind !== 'Shoot') throw new Error(`shoot file ${path}: kind is ${JSON.stringify(doc.kind)}, expected "Shoot"`);
-  const spec = doc.spec;
-  if (!isObject(doc.metadata)) throw new Error(`shoot file ${path}: metadata missing`);
-  if (!isObject(spec) || !isObject(spec.kubernetes) || typeof spec.kubernetes.version !== 'string') {
-    throw new Error(`shoot file ${path}: spec.kubernetes.version missing`);
-  }
-  if (!isObject(spec.provider)) throw new Error(`shoot file ${path}: spec.provider missing`);
-  const workers = spec.provider.workers;
-  if (workers !== undefined && (!Array.isArray(workers) || !workers.every((w) => isObject(w) && typeof w.name === 'string' && isObject(w.machine)))) {
-    throw new Error(`shoot file ${path}: spec.provider.workers must be a list of workers with name and machine`);
-  }
-  // The same type checks the webhook makes, so a wrongly typed field is named, not tripped over.
-  const shapeErrors = shootShapeErrors(doc);
-  if (shapeErrors.length > 0) throw new Error(`shoot file ${path}: ${renderFieldErrors(shapeErrors)}`);
-  return doc as unknown as Shoot;
+  const read = readShoot(doc);
+  if (!read.ok) throw new Error(`shoot file ${path}: ${renderFieldErrors(read.errors)}`);
+  return read.object;
 }
 
-export function readCloudProfile(path: string): CloudProfile {
+/** The CloudProfile of a file, checked, defaulted and indexed as the webhook does. */
+export function readCloudProfileFile(path: string): CatalogueIndex {
   const doc = readObjectFile(path, 'cloud profile');
   if (doc.kind !== 'CloudProfile') {
     throw new Error(`cloud profile file ${path}: kind is ${JSON.stringify(doc.kind)}, expected "CloudProfile"`);
   }
-  const spec = doc.spec;
-  if (!isObject(doc.metadata) || typeof doc.metadata.name !== 'string') throw new Error(`cloud profile file ${path}: metadata.name missing`);
-  if (!isObject(spec) || !isObject(spec.kubernetes) || !Array.isArray(spec.kubernetes.versions)) {
-    throw new Error(`cloud profile file ${path}: spec.kubernetes.versions missing`);
-  }
-  if (spec.machineImages !== undefined && !Array.isArray(spec.machineImages)) {
-    throw new Error(`cloud profile file ${path}: spec.machineImages must be a list`);
-  }
-  const shapeErrors = cloudProfileShapeErrors(doc);
-  if (shapeErrors.length > 0) throw new Error(`cloud profile file ${path}: ${renderFieldErrors(shapeErrors)}`);
-  return doc as unknown as CloudProfile;
+  const prepared = prepareCloudProfile(doc);
+  if (!prepared.ok) throw new Error(`cloud profile file ${path}: ${prepared.reason}`);
+  return prepared.index;
+}
+
+/**
+ * The shoot with the mutating webhook's defaults (a window, completed versions: a manifest
+ * without `spec.kubernetes.version` gets the latest supported one), as it would be stored. For a
+ * shoot read back from a cluster this changes nothing.
+ */
+function asStored(shoot: Shoot, index: CatalogueIndex, now: Date, path: string): Shoot {
+  // An UPDATE against itself: what the shoot already has is kept, only what is missing is filled.
+  const defaulted = defaultShoot({ shoot, oldShoot: shoot, operation: 'UPDATE', index, now });
+  if (defaulted.errors.length > 0) throw new Error(`shoot file ${path}: ${renderFieldErrors(defaulted.errors)}`);
+  return defaulted.shoot;
 }
 
 export function parseNow(value: string | undefined): Date {
@@ -76,10 +75,10 @@ export function parseNow(value: string | undefined): Date {
 
 /** The command's output for the given options (what is printed to stdout). */
 export function runPlanCommand(options: PlanCommandOptions): string {
-  const shoot = readShoot(options.shoot);
-  const profile = readCloudProfile(options.cloudProfile);
+  const index = readCloudProfileFile(options.cloudProfile);
   const now = parseNow(options.now);
-  const result = plan(shoot, indexCloudProfile(profile), now, {
+  const shoot = asStored(readShootFile(options.shoot), index, now, options.shoot);
+  const result = plan(shoot, index, now, {
     forceUpdateVanishedVersions: options.forceUpdateVanishedVersions ?? false,
     restartControlPlanePods: options.restartControlPlanePods ?? true,
     restartCoreAddons: options.restartCoreAddons ?? false,

@@ -1,4 +1,6 @@
-// CloudProfile rules (reference §2.6 step 4, §5.1, §5.2): defaults, validation, the catalogue
+// CloudProfile rules (gardener/gardener pkg/apis/core/v1beta1/defaults_cloudprofile.go,
+// pkg/api/core/validation/cloudprofile.go and utils.go, pkg/controllermanager/controller/shoot/maintenance/
+// helper/helper.go, plugin/pkg/shoot/mutator/admission.go): defaults, validation, the catalogue
 // index built once per profile change, the per-worker machine image filters, and machine image
 // completion for a worker that names no (or only a partial) image version.
 
@@ -51,7 +53,9 @@ export function isInPlaceUpdateStrategy(strategy: string | undefined): boolean {
 
 // ---- defaults -------------------------------------------------------------------------------
 
-/** copy; updateStrategy 'major', CRI containerd, architectures ['amd64'] (§5.1, DESIGN) */
+/** copy; updateStrategy 'major', CRI containerd, architectures ['amd64'] (defaults_cloudprofile.go: SetDefaults_MachineImage,
+ *  SetDefaults_MachineImageVersion, SetDefaults_CloudProfile; Gardener skips the architecture defaults when
+ *  machineCapabilities are defined, and then architectures are not read here either) */
 export function defaultCloudProfile(p: CloudProfile): CloudProfile {
   const copy = deepCopy(p);
   for (const image of copy.spec.machineImages ?? []) {
@@ -65,7 +69,7 @@ export function defaultCloudProfile(p: CloudProfile): CloudProfile {
   return copy;
 }
 
-// ---- validation (§5.1) ----------------------------------------------------------------------
+// ---- validation (pkg/api/core/validation/cloudprofile.go, utils.go) --------------------------
 
 /** Options of CloudProfile validation. */
 export interface CloudProfileValidationOptions {
@@ -302,7 +306,7 @@ function validateKubernetesVersions(p: CloudProfile, options: CloudProfileValida
   return errors;
 }
 
-/** §5.1 — versions present, X.Y.Z regex, duplicates, no expirationDate on the latest k8s version, valid
+/** ValidateCloudProfileSpec — versions present, X.Y.Z regex, duplicates, no expirationDate on the latest k8s version, valid
  *  classifications, lifecycle rules (feature gate off unless told), one supported per minor, machine images.
  *  Expects the defaulted profile (as Gardener validates after defaulting). `old` is accepted for update
  *  calls; no rule compares with it yet (see the lifecycle note in the report). */
@@ -365,7 +369,8 @@ export function indexCloudProfile(p: CloudProfile): CatalogueIndex {
   };
 }
 
-// ---- architecture and capabilities (§2.6 items 4 and 9) --------------------------------------
+// ---- architecture and capabilities (v1beta1 helper/cloudprofile.go: GetArchitecturesFromImageVersion,
+//      AreCapabilitiesCompatible) -------------------------------------------------------------------
 
 const ARCHITECTURE_CAPABILITY = 'architecture';
 
@@ -414,7 +419,7 @@ export function areCapabilitiesCompatible(
   });
 }
 
-// ---- per-worker filters (§2.6 step 4) ---------------------------------------------------------
+// ---- per-worker filters (maintenance/helper/helper.go, FilterMachineImageVersions) ------------
 
 /** The CPU architecture of a worker (Gardener defaults it to amd64). */
 export function workerArchitecture(worker: Worker): string {
@@ -423,7 +428,7 @@ export function workerArchitecture(worker: Worker): string {
 
 const IMAGE_FILTER_MEMO_LIMIT = 10_000;
 
-/** §2.6 step 4 filters, in order: architecture, capabilities (only if defined), CRI (nil → containerd, + runtime types),
+/** FilterMachineImageVersions' filters, in order: architecture, capabilities (only if defined), CRI (nil → containerd, + runtime types),
  *  kubeletVersionConstraint, in-place rule. The result is shared (memoised): callers must not modify it. */
 export function filterMachineImageVersions(args: {
   index: CatalogueIndex;
@@ -436,7 +441,7 @@ export function filterMachineImageVersions(args: {
   if (!entry) return [];
   const definitions = index.capabilities;
   const arch = workerArchitecture(worker);
-  const machineType = index.machineTypes.get(worker.machine.type);
+  const machineType = index.machineTypes.get(worker.machine.type ?? '');
   const cri = worker.cri ?? { name: DEFAULT_CRI_NAME };
   const inPlace = isInPlaceUpdateStrategy(worker.updateStrategy);
   const currentImageVersion = worker.machine.image?.version;
@@ -479,7 +484,7 @@ export function filterMachineImageVersions(args: {
   return filtered;
 }
 
-// ---- machine image completion (§5.2) -----------------------------------------------------------
+// ---- machine image completion (mutator/admission.go: ensureMachineImage, getDefaultMachineImage) ---
 
 /** Go's strconv.ParseUint error text, as Gardener's mutator wraps it. */
 function semanticVersionPartError(part: string, reason: 'syntax' | 'range'): string {
@@ -493,7 +498,7 @@ function latestMachineImageVersion(versions: IndexedVersion<MachineImageVersion>
   return candidates.find((v) => !isDeprecated(v, now)) ?? candidates[0];
 }
 
-/** §5.2 machine image completion: returns the image {name, version} a worker should get, or a detail error text.
+/** Machine image completion (ensureMachineImage, getDefaultMachineImage): returns the image {name, version} a worker should get, or a detail error text.
  *  A failure is Gardener's `Invalid` at `spec.provider.workers[i]` with `badValue` and `detail`. The kubelet
  *  version is not a filter here (as in Gardener; validation reports an incompatible kubelet afterwards). */
 export function completeMachineImage(args: {
@@ -521,7 +526,7 @@ export function completeMachineImage(args: {
 
   const definitions = index.capabilities;
   const arch = workerArchitecture(worker);
-  const machineType = index.machineTypes.get(worker.machine.type);
+  const machineType = index.machineTypes.get(worker.machine.type ?? '');
   const fits = (v: MachineImageVersion) =>
     architecturesOfImageVersion(v, definitions).includes(arch) &&
     (!machineType || areCapabilitiesCompatible(machineType.capabilities, v.capabilityFlavors, definitions));

@@ -1,8 +1,9 @@
 // plan(): what one maintenance run performed at `now` changes on a Shoot, and the texts it
-// reports (reference §2.2–§2.6, §2.10–§2.13; DESIGN differences 1, 2, 3 and 6). Pure: the
-// scheduler and the `plan` command both call it; only the scheduler writes the result.
+// reports (gardener/gardener pkg/controllermanager/controller/shoot/maintenance/reconciler.go,
+// (*Reconciler).reconcile, and helper/helper.go; docs/design.md, "Differences from Gardener" 1, 2, 3 and 6).
+// Pure: the scheduler and the `plan` command both call it; only the scheduler writes the result.
 //
-// Order of work, as Gardener's reconciler: held spec becomes the base spec (difference 1),
+// Order of work, as Gardener's reconciler: held spec becomes the base spec ("Differences from Gardener" 1),
 // machine images per worker (against the pre-maintenance control-plane version), control-plane
 // Kubernetes version, worker-pool Kubernetes versions (capped at the new control-plane version),
 // operation annotations, tasks, then status.lastMaintenance and Events.
@@ -41,7 +42,7 @@ import {
 } from './versions.js';
 
 export interface MaintenanceOptions {
-  /** DESIGN difference 6: treat a version dropped from the CloudProfile as expired (Gardener's behaviour). */
+  /** docs/design.md, "Differences from Gardener" 6: treat a version dropped from the CloudProfile as expired (Gardener's behaviour). */
   forceUpdateVanishedVersions: boolean;
   /** Add the `restartControlPlanePods` task (Gardener's enableShootControlPlaneRestarter, default true). */
   restartControlPlanePods?: boolean;
@@ -92,7 +93,7 @@ export interface MaintenancePlan {
 /** Reason shown on every worker's machineImage when image maintenance stopped for all workers. */
 export const MACHINE_IMAGE_MAINTENANCE_STOPPED = 'Machine image maintenance stopped for all worker pools';
 
-/** Tasks every maintenance run asks the reconciler for (§2.11), in Gardener's order. */
+/** Tasks every maintenance run asks the reconciler for (reconciler.go, maintainTasks), in Gardener's order. */
 export const MAINTENANCE_TASKS = [
   'deployInfrastructure',
   'deployDNSRecordInternal',
@@ -102,7 +103,7 @@ export const MAINTENANCE_TASKS = [
 export const TASK_RESTART_CONTROL_PLANE_PODS = 'restartControlPlanePods';
 export const TASK_RESTART_CORE_ADDONS = 'restartCoreAddons';
 
-// ---- machine images (§2.6) ----------------------------------------------------------------------
+// ---- machine images (reconciler.go: maintainMachineImages, shouldMachineImageVersionBeUpdated) -----
 
 type ImageOutcome = { pool: string; change: MachineImageChange; result: ItemResult };
 
@@ -113,7 +114,7 @@ function strategyOf(value: string | undefined): MachineImageUpdateStrategy {
 /** The first machine type / image problem of any worker (it stops image maintenance of all workers). */
 function machineImagePrerequisiteError(workers: Worker[], index: CatalogueIndex): string | undefined {
   for (const worker of workers) {
-    if (!index.machineTypes.has(worker.machine.type)) {
+    if (!index.machineTypes.has(worker.machine.type ?? '')) {
       return `machine type "${worker.machine.type}" of worker "${worker.name}" does not exist in cloudprofile`;
     }
     const name = worker.machine.image?.name ?? '';
@@ -147,7 +148,7 @@ function maintainMachineImage(
   if (!inFiltered) {
     reason = MACHINE_IMAGE_UPDATE_REASON.vanished;
     // Listed but no longer compatible with this worker: forced, as in Gardener. Gone from the
-    // profile altogether: DESIGN difference 6 (auto-update only, unless the operator flag).
+    // profile altogether: docs/design.md, "Differences from Gardener" 6 (auto-update only, unless the operator flag).
     const listed = entry.versions.some((v) => v.version === current);
     forced = listed || options.forceUpdateVanishedVersions;
     if (!forced && !autoUpdate) return undefined;
@@ -178,7 +179,7 @@ function maintainMachineImage(
   };
 }
 
-// ---- Kubernetes versions (§2.4, §2.5) -------------------------------------------------------------
+// ---- Kubernetes versions (reconciler.go: maintainKubernetesVersion, shouldKubernetesVersionBeUpdated) ----
 
 function kubernetesOutcome(update: VersionUpdate): { change: KubernetesChange; result: ItemResult } | undefined {
   if (update.kind === 'none') return undefined;
@@ -195,7 +196,7 @@ function kubernetesOutcome(update: VersionUpdate): { change: KubernetesChange; r
   };
 }
 
-// ---- operations (§2.10) and tasks (§2.11) ---------------------------------------------------------
+// ---- operations (reconciler.go: maintainOperation, getOperation) and tasks (maintainTasks) ----------
 
 function isTrue(value: string | undefined): boolean {
   // Go strconv.ParseBool's true spellings.
@@ -268,13 +269,13 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
   const { nextRun, ...window } = windowView(original, now);
   const due = parseOperations(annotationsOf(original)[OPERATION_ANNOTATION]).includes(OP_MAINTAIN) || window.inWindow;
 
-  // DESIGN difference 1: the held spec is what maintenance works on and writes.
+  // docs/design.md, "Differences from Gardener" 1: the held spec is what maintenance works on and writes.
   const heldSpecReleased = annotationsOf(original)[PENDING_SPEC_ANNOTATION] !== undefined;
   const shoot = withPendingSpecApplied(original);
   const heldSpecApplied = heldSpecReleased && annotationsOf(shoot)[PENDING_SPEC_ANNOTATION] === undefined;
   const workers = workersOf(shoot);
   const autoUpdate = shoot.spec.maintenance?.autoUpdate ?? {};
-  const preMaintenanceVersion = shoot.spec.kubernetes.version;
+  const preMaintenanceVersion = shoot.spec.kubernetes.version ?? '';
 
   // 1. Machine images (against the pre-maintenance control-plane version).
   const imageChanges = new Map<string, MachineImageChange>();
@@ -312,7 +313,7 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
     });
   const controlPlane = kubernetesOutcome(decide(preMaintenanceVersion));
   if (controlPlane && 'to' in controlPlane.change) shoot.spec.kubernetes = { ...shoot.spec.kubernetes, version: controlPlane.change.to };
-  const controlPlaneVersion = shoot.spec.kubernetes.version;
+  const controlPlaneVersion = shoot.spec.kubernetes.version ?? '';
 
   // 3. Worker-pool Kubernetes versions, never above the (maintained) control plane.
   const kubernetesChanges = new Map<string, KubernetesChange>();
@@ -389,7 +390,7 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
   };
 }
 
-/** The `plan -o json` object: exactly the keys of DESIGN's contract. */
+/** The `plan -o json` object: exactly the keys of its contract (docs/design.md, "The plan -o json object"). */
 export function planToJson(p: MaintenancePlan): Record<string, unknown> {
   return {
     window: p.window,

@@ -1,8 +1,9 @@
-// Operation annotations (reference §4): the values a user may put into
+// Operation annotations (gardener/gardener pkg/apis/core/v1beta1/constants/types_constants.go and
+// pkg/api/core/validation/shoot.go): the values a user may put into
 // `gardener.cloud/operation` and `maintenance.gardener.cloud/operation`, how they are parsed,
 // and Gardener's validation of them (`validateShootOperation`, `validateShootOperationContext`,
 // `ValidateHibernation`), with Gardener's exact texts and field paths.
-// DESIGN difference 5: `rotate-kubeconfig-credentials` is a valid value here too; it may run in
+// docs/design.md, "Differences from Gardener" 5: `rotate-kubeconfig-credentials` is a valid value here too; it may run in
 // parallel with other operations and the reconciler acts on it.
 
 import { type FieldError, forbidden, duplicate, invalid, notSupported, required } from './field-errors.js';
@@ -220,7 +221,7 @@ function phaseNot(kind: RotationKind, phase: 'Completed' | 'Prepared'): string {
   return `if .status.credentials.rotation.${kind}.phase is not '${phase}'`;
 }
 
-/** §4.2 item 5: the context one operation needs (lastOperation, rotation phases, worker pools). */
+/** validateShootOperationContext: the context one operation needs (lastOperation, rotation phases, worker pools). */
 function validateOperationContext(op: string, shoot: Shoot, status: unknown, field: string): FieldError[] {
   const errors: FieldError[] = [];
   const ca = rotationPhase(status, 'certificateAuthorities');
@@ -240,7 +241,7 @@ function validateOperationContext(op: string, shoot: Shoot, status: unknown, fie
     case OP_ROTATE_CREDENTIALS_COMPLETE:
       if (ca !== 'Prepared') errors.push(forbidden(field, `cannot complete rotation of all credentials ${phaseNot('certificateAuthorities', 'Prepared')}`));
       if (sa !== 'Prepared') errors.push(forbidden(field, `cannot complete rotation of all credentials ${phaseNot('serviceAccountKey', 'Prepared')}`));
-      if (kubernetesBelow134(shoot.spec.kubernetes.version) && etcd !== 'Prepared') {
+      if (kubernetesBelow134(shoot.spec.kubernetes.version ?? '') && etcd !== 'Prepared') {
         errors.push(forbidden(field, `cannot complete rotation of all credentials ${phaseNot('etcdEncryptionKey', 'Prepared')}`));
       }
       break;
@@ -339,7 +340,7 @@ function validateRolloutWorkers(op: string, shoot: Shoot, field: string): FieldE
   return errors;
 }
 
-/** §4.2 item 1 for one list: the first unknown op, or a non-parallel op in a list of several. */
+/** validateShootOperation's first loops, for one list: the first unknown op, or a non-parallel op in a list of several. */
 function firstListError(ops: readonly string[], field: string): FieldError | undefined {
   for (const op of ops) {
     if (!isKnownOperation(op)) return notSupported(field, op, SUPPORTED_OPERATION_VALUES);
@@ -350,11 +351,11 @@ function firstListError(ops: readonly string[], field: string): FieldError | und
   return undefined;
 }
 
-/** §4.2 item 3 for one list. Gardener reports the 1.34 rule on the `gardener.cloud/operation` field for both lists. */
+/** validateShootOperation's per-operation checks, for one list. Gardener reports the 1.34 rule on the `gardener.cloud/operation` field for both lists. */
 function perOperationErrors(ops: readonly string[], shoot: Shoot, status: unknown, field: string, suffix: string): FieldError[] {
   const errors: FieldError[] = [];
   const set = new Set(ops);
-  const below134 = kubernetesBelow134(shoot.spec.kubernetes.version);
+  const below134 = kubernetesBelow134(shoot.spec.kubernetes.version ?? '');
   const hibernated = isHibernatedOrWakingUp(shoot, status);
   const encryptionRollingOut = encryptionChangeRollingOut(shoot, status);
   for (const op of ops) {
@@ -386,7 +387,7 @@ function coveredBy(op: string): readonly string[] | undefined {
   return undefined;
 }
 
-/** §4.2 item 4: a "rotate all credentials" op in one list against the ops it covers in the other. */
+/** validateShootOperation's cross-list checks: a "rotate all credentials" op in one list against the ops it covers in the other. */
 function crossConflictErrors(operations: readonly string[], maintenanceOperations: readonly string[]): FieldError[] {
   const errors: FieldError[] = [];
   const opSet = new Set(operations);
@@ -409,7 +410,8 @@ function crossConflictErrors(operations: readonly string[], maintenanceOperation
 }
 
 /**
- * Gardener's validation of both operation annotations (§4.2 items 1–6), for the new shoot.
+ * Gardener's validation of both operation annotations (pkg/api/core/validation/shoot.go: validateShootOperation,
+ * validateShootOperationContext, ValidateHibernation), for the new shoot.
  * Status fields (lastOperation, rotation phases, hibernation, encrypted resources) are read from
  * the new object, falling back to the old object's status when the request carries none: on a
  * CRD the status is owned by the status subresource, and the live one is what counts.
@@ -440,7 +442,7 @@ export function validateOperationAnnotations(shoot: Shoot, oldShoot?: Shoot): Fi
     }
   }
 
-  // §4.2 item 6 (ValidateHibernation): no hibernation while such a maintenance op is pending.
+  // ValidateHibernation (pkg/api/core/validation/shoot.go): no hibernation while such a maintenance op is pending.
   if (shoot.spec.hibernation?.enabled === true) {
     for (const op of maintenanceOperations) {
       if (FORBIDDEN_WHEN_HIBERNATED.has(op)) {

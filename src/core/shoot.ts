@@ -53,7 +53,8 @@ export interface WorkerCRI {
 export interface Worker {
   name: string;
   machine: {
-    type: string;
+    /** Empty or absent in a Shoot read as Gardener reads it; validation requires it. */
+    type?: string;
     image?: WorkerMachineImage;
     architecture?: string;
     [key: string]: unknown;
@@ -70,8 +71,10 @@ export interface Worker {
 export interface ShootSpec {
   cloudProfileName?: string;
   cloudProfile?: { kind?: string; name: string };
-  kubernetes: { version: string; [key: string]: unknown };
-  provider: { type: string; workers?: Worker[]; [key: string]: unknown };
+  /** Always an object (a non-pointer struct in Gardener); the version is defaulted when absent. */
+  kubernetes: { version?: string; [key: string]: unknown };
+  /** Always an object (a non-pointer struct in Gardener); validation requires the type. */
+  provider: { type?: string; workers?: Worker[]; [key: string]: unknown };
   maintenance?: MaintenanceSpec;
   hibernation?: { enabled?: boolean; [key: string]: unknown };
   region?: string;

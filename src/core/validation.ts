@@ -1,8 +1,9 @@
 // Shoot validation for the validating webhook: the parts of Gardener's static Shoot validation
-// (reference §1.2, §4.2, §5.4; answered with 422 Invalid) and of its ShootValidator admission
-// plugin (§5.3; CloudProfile checks, answered with 403 Forbidden) that concern maintenance,
-// versions and operations, plus this project's pending-spec annotation (DESIGN difference 1),
-// and the warnings for deprecated or soon-expiring versions.
+// (gardener/gardener pkg/api/core/validation/shoot.go: validateMaintenance, validateShootOperation,
+// ValidateKubernetesVersionUpdate) and of its ShootValidator admission plugin (CloudProfile checks,
+// plugin/pkg/shoot/validator/admission.go) that concern maintenance, versions and operations, plus this
+// project's pending-spec annotation (docs/design.md, "Differences from Gardener" 1), and the warnings for
+// deprecated or soon-expiring versions. Every rejection is answered with 403 Forbidden (src/admission/review.ts).
 //
 // A held spec (pending-spec annotation) is validated when it is submitted, exactly as if it
 // rolled out at that moment: the shoot is validated as `withPendingSpecApplied(shoot)` against
@@ -102,14 +103,14 @@ export function formatGoDuration(ns: number): string {
   return `${sign}${seconds}s`;
 }
 
-// ---- static validation (422) -----------------------------------------------------------------------
+// ---- static validation (Gardener's pkg/api/core/validation/shoot.go) --------------------------------
 
 function child(value: unknown, key: string): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   return (value as Record<string, unknown>)[key];
 }
 
-/** §1.2 items 1–6: the window, autoUpdate for workerless shoots, credential rotation periods. */
+/** Gardener's validateMaintenance: the window, autoUpdate for workerless shoots, credential rotation periods. */
 function validateMaintenance(spec: ShootSpec): FieldError[] {
   const errors: FieldError[] = [];
   const maintenance = spec.maintenance;
@@ -191,7 +192,8 @@ function workerVersionOf(worker: Worker): string | undefined {
   return worker.kubernetes?.version;
 }
 
-/** §5.4: upgrade rules of an UPDATE (control plane, pools, in-place image downgrades). */
+/** Upgrade rules of an UPDATE (ValidateShootSpecUpdate, ValidateKubernetesVersionUpdate,
+ *  validateMachineImageVersionInPlaceUpdate): control plane, pools, in-place image downgrades. */
 function validateSpecUpdate(spec: ShootSpec, oldSpec: ShootSpec): FieldError[] {
   const errors = validateVersionUpdate(spec.kubernetes.version ?? '', oldSpec.kubernetes.version ?? '', false, 'spec.kubernetes.version');
   const oldWorkers = oldSpec.provider.workers ?? [];
@@ -249,7 +251,11 @@ function staticErrors(shoot: Shoot, oldShoot: Shoot | undefined, operation: Oper
   }
 
   errors.push(...validateMaintenance(shoot.spec));
+  // gardener/gardener pkg/api/core/validation/shoot.go, validateProvider and ValidateWorker: what a
+  // Shoot read with an empty or absent `provider`/`machine` (src/admission/gardener-decoding.ts) lacks.
+  if (!shoot.spec.provider.type) errors.push(required('spec.provider.type', 'must specify a provider type'));
   workersOf(shoot).forEach((worker, i) => {
+    if (!worker.machine.type) errors.push(required(`spec.provider.workers[${i}].machine.type`, 'must specify a machine type'));
     const version = workerVersionOf(worker);
     if (version !== undefined) {
       errors.push(...validateWorkerAgainstControlPlane(shoot.spec.kubernetes.version ?? '', version, `spec.provider.workers[${i}].kubernetes.version`));
@@ -258,13 +264,13 @@ function staticErrors(shoot: Shoot, oldShoot: Shoot | undefined, operation: Oper
   return errors;
 }
 
-// ---- CloudProfile admission (403) --------------------------------------------------------------------
+// ---- CloudProfile admission (plugin/pkg/shoot/validator/admission.go) ----------------------------------
 
 function rawKubernetesVersions(index: CatalogueIndex) {
   return index.profile.spec.kubernetes?.versions ?? [];
 }
 
-/** §5.3 Kubernetes version: skipped when unchanged; CREATE and new pools accept active versions only. */
+/** validateKubernetesVersionConstraints: skipped when unchanged; CREATE and new pools accept active versions only. */
 function validateKubernetesVersionAdmission(
   index: CatalogueIndex,
   version: string,
@@ -299,7 +305,7 @@ function imageChanged(worker: Worker, oldWorker: Worker | undefined): boolean {
   return !jsonEqual(worker.machine.image ?? null, oldWorker.machine.image ?? null) || worker.machine.architecture !== oldWorker.machine.architecture;
 }
 
-/** §5.3 machine image of one pool (only when its image or architecture changed). */
+/** validateMachineImagesConstraints for one pool (only when its image or architecture changed). */
 function validateMachineImageAdmission(args: {
   index: CatalogueIndex;
   worker: Worker;
@@ -358,7 +364,7 @@ function validateMachineImageAdmission(args: {
   return invalid(`${path}.machine.image`, image, `${detail}supported machine image versions are: [${valid.join(' ')}]`);
 }
 
-/** §5.3 kubelet constraint of the pool's image version. */
+/** validateKubeletVersion: the kubelet constraint of the pool's image version. */
 function validateKubeletConstraint(index: CatalogueIndex, worker: Worker, kubeletVersion: string, path: string): FieldError | undefined {
   const image = worker.machine.image;
   if (image?.name === undefined || image.version === undefined) return undefined;

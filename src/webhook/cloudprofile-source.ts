@@ -3,7 +3,7 @@
 // cluster (src/kube/cloudprofile-informer.ts).
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { cloudProfileShapeErrors } from '../admission/object-shape.js';
+import { readCloudProfile } from '../admission/object-shape.js';
 import { assertSafeDocument } from '../admission/review.js';
 import { defaultCloudProfile, indexCloudProfile, type CatalogueIndex } from '../core/cloudprofile.js';
 import type { CloudProfile } from '../core/cloudprofile-types.js';
@@ -28,11 +28,11 @@ export function prepareCloudProfile(raw: unknown): PreparedCloudProfile {
   } catch (err) {
     return { ok: false, name, reason: err instanceof Error ? err.message : String(err) };
   }
-  const shapeErrors = cloudProfileShapeErrors(raw);
-  if (shapeErrors.length > 0) return { ok: false, name, reason: renderFieldErrors(shapeErrors) };
+  const read = readCloudProfile(raw);
+  if (!read.ok) return { ok: false, name, reason: renderFieldErrors(read.errors) };
   if (!name) return { ok: false, name, reason: 'metadata.name: Required value' };
   try {
-    const profile = defaultCloudProfile(structuredClone(raw as CloudProfile));
+    const profile = defaultCloudProfile(read.object); // a copy: defaulting may change it
     return { ok: true, name, profile, index: indexCloudProfile(profile) };
   } catch (err) {
     return { ok: false, name, reason: err instanceof Error ? err.message : String(err) };

@@ -109,6 +109,31 @@ describe('default maintenance window', () => {
   });
 });
 
+// Gardener's `spec.kubernetes` is a struct, never nil: absent, null and {} mean the same, and the
+// version defaults to the CloudProfile's latest supported one (1.33.1; 1.33.2 is a preview).
+describe('a Shoot whose kubernetes block is empty, null or absent', () => {
+  it('is created from the example file as written, with the latest supported version', async () => {
+    const name = uniqueName('empty-k8s');
+    const text = readFileSync(join(repoRoot(), 'examples', 'shoots', 'empty-kubernetes.yaml'), 'utf8')
+      .replace('name: defaults', `name: ${name}`)
+      .replace('namespace: garden-dev', `namespace: ${namespace}`);
+    expect(text).toMatch(/^ {2}kubernetes:\n {2}# version: /m); // the block as a user leaves it
+    const res = expectOk(await applyYaml(text));
+    expect(res.stdout.trim()).toBe(`shoot.core.gardener.cloud/${name} created`);
+    expect((await getShoot(name)).spec.kubernetes).toEqual({ version: '1.33.1' });
+  });
+
+  it.each([
+    ['null', (doc: ShootDoc) => ((doc.spec as Record<string, unknown>).kubernetes = null)],
+    ['{}', (doc: ShootDoc) => ((doc.spec as Record<string, unknown>).kubernetes = {})],
+    ['absent', (doc: ShootDoc) => delete (doc.spec as Record<string, unknown>).kubernetes],
+  ])('spec.kubernetes %s: created with the latest supported version', async (_, change) => {
+    const name = uniqueName('k8s');
+    expectOk(await applyYaml(shoot('no-window.yaml', name, change)));
+    expect((await getShoot(name)).spec.kubernetes).toEqual({ version: '1.33.1' });
+  });
+});
+
 describe('rejections', () => {
   it('rejects a 15-minute window with Gardener’s text', async () => {
     const res = await applyYaml(shoot('fifteen-minute-window.yaml', uniqueName('short')));
@@ -116,7 +141,7 @@ describe('rejections', () => {
     expectDenied(res, 'time window must not be smaller than 30m0s');
   });
 
-  // The contract (README, test-cluster notes): kubectl shows which of our webhooks denied the
+  // The contract (README, "Reading a rejection"): kubectl shows which of our webhooks denied the
   // request. That is why every denial is a 403: with 422 kubectl would drop that line and print
   // only "The shoots \"x\" is invalid: <causes>".
   it('names the webhook that denied the request, as kubectl prints it', async () => {

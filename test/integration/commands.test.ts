@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { applyJsonPatch, type JsonPatchOperation } from '../../src/admission/json-patch.js';
 import { writeDevelopmentCertificates } from '../../src/commands/certs.js';
 import { runReview } from '../../src/commands/review.js';
@@ -28,6 +29,18 @@ describe('review', () => {
     const request = JSON.parse(readFileSync(reviewFile('create-without-window.json'), 'utf8')) as { request: { object: Shoot } };
     const mutated = applyJsonPatch(request.request.object, patchOf(out.response.patch));
     expect(mutated.spec.maintenance?.timeWindow?.begin).toMatch(/^(0\d|1\d|2[0-2])0000\+0000$/);
+  });
+
+  it('defaults the latest supported version for a shoot whose kubernetes block is empty (YAML null)', () => {
+    const file = reviewFile('create-empty-kubernetes.yaml');
+    const out = runReview({ request: file, cloudProfile: [profile], now });
+    expect(out.response.allowed).toBe(true);
+    const sent = (parseYaml(readFileSync(file, 'utf8')) as { request: { object: Shoot } }).request.object;
+    expect(sent.spec.kubernetes).toBeNull();
+    const stored = applyJsonPatch(sent, patchOf(out.response.patch));
+    // 1.33.1: the latest `supported` version of examples/cloudprofile.yaml (1.33.2 is a preview).
+    expect(stored.spec.kubernetes).toEqual({ version: '1.33.1' });
+    expect(stored.spec.provider.workers?.[0]?.machine.image).toEqual({ name: 'gardenlinux', version: '1592.4.0' });
   });
 
   it('denies a 15-minute window', () => {

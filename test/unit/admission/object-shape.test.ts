@@ -71,7 +71,7 @@ describe('shootShapeErrors', () => {
       (s) => ((s.spec.maintenance.timeWindow as Record<string, unknown>).begin = 220000),
       'spec.maintenance.timeWindow.begin: Invalid value: "integer": must be of type string',
     ],
-    ['no spec.kubernetes', (s) => delete (s.spec as Partial<ReturnType<typeof shoot>['spec']>).kubernetes, 'spec.kubernetes: Required value'],
+    ['spec.kubernetes as a list', (s) => ((s.spec as Record<string, unknown>).kubernetes = []), 'spec.kubernetes: Invalid value: "array": must be of type object'],
     ['spec null', (s) => ((s as Record<string, unknown>).spec = null), 'spec: Invalid value: "null": must be of type object'],
   ])('reports %s', (_name, mutate, expected) => {
     const s = shoot();
