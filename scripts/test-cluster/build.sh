@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # Builds the test cluster's binaries (kube-apiserver, etcd) from the Go module proxy and caches
-# them outside the repository, keyed by version. A second run only checks the cache.
+# them outside the repository, keyed by version, with cert-manager's CRDs (the e2e suite installs
+# them to dry-run the manifests' Issuers and Certificates), taken from the deploy/crds/ folder
+# that cert-manager's Go module ships. A second run only checks the cache.
 #
-#   scripts/test-cluster/build.sh          build (or reuse) both binaries, print their paths
-#   scripts/test-cluster/build.sh --check  build nothing: print the paths if both are cached,
+#   scripts/test-cluster/build.sh          build (or reuse) everything, print the paths
+#   scripts/test-cluster/build.sh --check  build nothing: print the paths if all are cached,
 #                                          else say what is missing and exit 2
 #
 # Versions: KUBE_VERSION (default below) must have a kubectl of the same minor on this machine
-# (kubectl.1.33 is the newest here), ETCD_VERSION a go.etcd.io/etcd/server/v3 release.
+# (kubectl.1.33 is the newest here), ETCD_VERSION a go.etcd.io/etcd/server/v3 release,
+# CERT_MANAGER_VERSION a github.com/cert-manager/cert-manager release (v1.19 supports 1.31–1.35).
 set -euo pipefail
 # Go lives in /usr/local/go on these machines; a non-login shell may not have it on PATH.
 command -v go >/dev/null 2>&1 || export PATH="$PATH:/usr/local/go/bin"
 
 KUBE_VERSION="${KUBE_VERSION:-v1.33.13}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
+CERT_MANAGER_VERSION="${CERT_MANAGER_VERSION:-v1.19.1}"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/shoot-maintenance"
 BIN="$CACHE/bin"
+CRDS="$CACHE/cert-manager-crds-$CERT_MANAGER_VERSION"
+CRD_FILES="cert-manager.io_certificates.yaml cert-manager.io_certificaterequests.yaml cert-manager.io_issuers.yaml cert-manager.io_clusterissuers.yaml"
 mkdir -p "$BIN"
 
 log() { printf '[test-cluster %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -89,23 +95,40 @@ GO
   rm -rf "$work"
 }
 
+fetch_cert_manager_crds() {
+  if [ -f "$CRDS/complete" ]; then log "cert-manager $CERT_MANAGER_VERSION CRDs: cached at $CRDS"; return; fi
+  log "cert-manager $CERT_MANAGER_VERSION CRDs: downloading github.com/cert-manager/cert-manager"
+  local dir
+  dir=$(go mod download -json "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -n "$dir" ] && [ -d "$dir/deploy/crds" ] || { log "could not download github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION"; return 1; }
+  rm -rf "$CRDS.tmp"; mkdir -p "$CRDS.tmp"
+  for f in $CRD_FILES; do cp "$dir/deploy/crds/$f" "$CRDS.tmp/$f"; done
+  touch "$CRDS.tmp/complete"
+  rm -rf "$CRDS"; mv "$CRDS.tmp" "$CRDS"
+  log "cert-manager $CERT_MANAGER_VERSION CRDs: copied to $CRDS"
+}
+
 if [ "${1:-}" = "--check" ]; then
   missing=0
   for f in "$BIN/kube-apiserver-$KUBE_VERSION" "$BIN/etcd-$ETCD_VERSION"; do
     if [ ! -x "$f" ]; then log "missing: $f"; missing=1; fi
   done
+  if [ ! -f "$CRDS/complete" ]; then log "missing: $CRDS"; missing=1; fi
   if [ "$missing" -ne 0 ]; then
     log "build them with: npm run cluster:build   (several minutes on 2 cores, needs Go and network)"
     exit 2
   fi
   echo "KUBE_APISERVER=$BIN/kube-apiserver-$KUBE_VERSION"
   echo "ETCD=$BIN/etcd-$ETCD_VERSION"
+  echo "CERT_MANAGER_CRDS=$CRDS"
   exit 0
 fi
 
+fetch_cert_manager_crds
 build_etcd
 build_kube_apiserver
 log "kube-apiserver version: $("$BIN/kube-apiserver-$KUBE_VERSION" --version)"
 log "etcd version: $("$BIN/etcd-$ETCD_VERSION" --version | head -1)"
 echo "KUBE_APISERVER=$BIN/kube-apiserver-$KUBE_VERSION"
 echo "ETCD=$BIN/etcd-$ETCD_VERSION"
+echo "CERT_MANAGER_CRDS=$CRDS"

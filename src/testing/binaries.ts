@@ -1,6 +1,6 @@
-// Where the test cluster's binaries are: kube-apiserver and etcd from the cache that
-// scripts/test-cluster/build.sh fills (its `--check` mode is the one place that knows the
-// versions and paths), and the kubectl whose minor version matches the API server.
+// Where the test cluster's binaries are: kube-apiserver, etcd and cert-manager's CRDs from the
+// cache that scripts/test-cluster/build.sh fills (its `--check` mode is the one place that knows
+// the versions and paths), and the kubectl whose minor version matches the API server.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
@@ -34,30 +34,30 @@ function isExecutable(path: string): boolean {
   }
 }
 
+/** The paths `build.sh --check` prints (KUBE_APISERVER, ETCD, CERT_MANAGER_CRDS); throws when any is missing. */
+function cachedPaths(): Record<string, string> {
+  const script = join(repoRoot(), 'scripts', 'test-cluster', 'build.sh');
+  try {
+    const out = execFileSync('bash', [script, '--check'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return Object.fromEntries(
+      out
+        .split('\n')
+        .map((line) => line.split('='))
+        .filter((parts): parts is [string, string] => parts.length === 2 && parts[0] !== '' && parts[1] !== ''),
+    );
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr ?? '';
+    throw new MissingBinariesError(`the test cluster's binaries are not built.\n${stderr.trim()}\nBuild them once with: npm run cluster:build`);
+  }
+}
+
 /**
  * kube-apiserver and etcd: `KUBE_APISERVER` / `ETCD` when set, else the build cache as reported
  * by `build.sh --check`. Builds nothing; throws MissingBinariesError with the way to build them.
  */
 export function resolveServerBinaries(): { kubeApiserver: string; etcd: string } {
   const fromEnv = { kubeApiserver: process.env.KUBE_APISERVER, etcd: process.env.ETCD };
-  let found: Record<string, string> = {};
-  if (!fromEnv.kubeApiserver || !fromEnv.etcd) {
-    const script = join(repoRoot(), 'scripts', 'test-cluster', 'build.sh');
-    try {
-      const out = execFileSync('bash', [script, '--check'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      found = Object.fromEntries(
-        out
-          .split('\n')
-          .map((line) => line.split('='))
-          .filter((parts): parts is [string, string] => parts.length === 2 && parts[0] !== '' && parts[1] !== ''),
-      );
-    } catch (err) {
-      const stderr = (err as { stderr?: string }).stderr ?? '';
-      throw new MissingBinariesError(
-        `kube-apiserver/etcd are not built.\n${stderr.trim()}\nBuild them once with: npm run cluster:build`,
-      );
-    }
-  }
+  const found = !fromEnv.kubeApiserver || !fromEnv.etcd ? cachedPaths() : {};
   const kubeApiserver = fromEnv.kubeApiserver ?? found.KUBE_APISERVER;
   const etcd = fromEnv.etcd ?? found.ETCD;
   for (const [name, path] of [['kube-apiserver', kubeApiserver], ['etcd', etcd]] as const) {
@@ -66,6 +66,13 @@ export function resolveServerBinaries(): { kubeApiserver: string; etcd: string }
     }
   }
   return { kubeApiserver: kubeApiserver as string, etcd: etcd as string };
+}
+
+/** The folder of cert-manager's CRD files (from its Go module, by build.sh): `CERT_MANAGER_CRDS` when set. */
+export function resolveCertManagerCrds(): string {
+  const dir = process.env.CERT_MANAGER_CRDS ?? cachedPaths().CERT_MANAGER_CRDS;
+  if (!dir || !existsSync(dir)) throw new MissingBinariesError(`cert-manager CRDs not found: ${dir ?? '(unset)'}; fetch them with: npm run cluster:build`);
+  return dir;
 }
 
 /** "1.33" from ".../kube-apiserver-v1.33.13". */

@@ -7,17 +7,15 @@
 // What is written for real: cert-manager's CRDs, the Namespace, ServiceAccounts and RBAC. The
 // webhook configurations refer to a Service, which this API server must never dial, so they are
 // only ever sent with --dry-run=server; applyForReal() refuses them (and APIServices) outright.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
+import { resolveCertManagerCrds } from '../../src/testing/binaries.js';
 import { applyYaml, kubectl, uniqueName, type KubectlResult } from './harness.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const MANIFESTS = join(repoRoot, 'manifests');
-// CI has shared/ beside the clone.
-const CERT_MANAGER_CRDS = resolve(repoRoot, '../shared/vendor/cert-manager-crds');
 const NAMESPACE = 'shoot-maintenance';
 const WEBHOOK_SA = `system:serviceaccount:${NAMESPACE}:shoot-maintenance-webhook`;
 const SCHEDULER_SA = `system:serviceaccount:${NAMESPACE}:shoot-maintenance-scheduler`;
@@ -84,8 +82,8 @@ beforeAll(async () => {
   // cert-manager's CRDs, so that Issuers and Certificates can be dry-run. No cert-manager
   // controller runs; the CRDs only teach the API server the kinds. Server-side apply: the
   // CRDs are too large for client-side apply's last-applied annotation.
-  if (!existsSync(CERT_MANAGER_CRDS)) throw new Error(`${CERT_MANAGER_CRDS} is missing (shared/ must sit beside the clone)`);
-  const crds = await kubectl(['apply', '--server-side', '--force-conflicts', '-f', CERT_MANAGER_CRDS]);
+  // cert-manager's own CRD files, from its Go module (scripts/test-cluster/build.sh).
+  const crds = await kubectl(['apply', '--server-side', '--force-conflicts', '-f', resolveCertManagerCrds()]);
   if (crds.code !== 0) throw new Error(`installing cert-manager CRDs: ${describeResult(crds)}`);
   const established = await kubectl([
     'wait',
