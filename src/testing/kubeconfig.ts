@@ -1,5 +1,5 @@
 // Kubeconfig files for the test cluster: one per identity, each with its own client certificate
-// signed by the cluster's CA (user = CN, groups = O).
+// signed by the cluster's CA (user = CN, groups = O), or with a bearer token (a ServiceAccount's).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -7,15 +7,24 @@ import { createSignedCertificate, type KeyPairPem } from '../pki/certificates.js
 
 const b64 = (pem: string) => Buffer.from(pem, 'utf8').toString('base64');
 
-export function kubeconfigYaml(server: string, caCertPem: string, user: string, client: KeyPairPem): string {
+function kubeconfigWithUser(server: string, caCertPem: string, user: string, credentials: Record<string, string>): string {
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: 'test', cluster: { server, 'certificate-authority-data': b64(caCertPem) } }],
-    users: [{ name: user, user: { 'client-certificate-data': b64(client.certPem), 'client-key-data': b64(client.keyPem) } }],
+    users: [{ name: user, user: credentials }],
     contexts: [{ name: 'test', context: { cluster: 'test', user } }],
     'current-context': 'test',
   });
+}
+
+export function kubeconfigYaml(server: string, caCertPem: string, user: string, client: KeyPairPem): string {
+  return kubeconfigWithUser(server, caCertPem, user, { 'client-certificate-data': b64(client.certPem), 'client-key-data': b64(client.keyPem) });
+}
+
+/** A kubeconfig that authenticates with a bearer token; `user` only names the entry. */
+export function tokenKubeconfigYaml(server: string, caCertPem: string, user: string, token: string): string {
+  return kubeconfigWithUser(server, caCertPem, user, { token });
 }
 
 export interface UserKubeconfigOptions {

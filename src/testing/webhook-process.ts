@@ -14,6 +14,8 @@ export const SCHEDULER_USER = 'shoot-maintenance-scheduler';
 export interface WebhookProcessOptions {
   cluster: { dir: string; kubeconfigPath: string };
   extraArgs?: string[];
+  /** `--scheduler-user`: whose updates release held specs (default SCHEDULER_USER). */
+  schedulerUser?: string;
   /** Default: <cluster dir>/webhook-certs. */
   certDir?: string;
   /** Default: a free port. */
@@ -57,7 +59,7 @@ export async function startWebhookProcess(opts: WebhookProcessOptions): Promise<
     '--kubeconfig',
     opts.cluster.kubeconfigPath,
     '--scheduler-user',
-    SCHEDULER_USER,
+    opts.schedulerUser ?? SCHEDULER_USER,
     // Nothing routes to a test webhook but kube-apiserver by URL: no reason to linger on stop.
     '--shutdown-delay',
     '0',
