@@ -1,9 +1,11 @@
 // Shoot defaulting (mutating webhook, before the rollout decision): Gardener's v1beta1 defaults
-// for `spec.maintenance` (reference §1.3) and the ShootMutator's version completion (§5.2).
+// for `spec.maintenance` (gardener/gardener pkg/apis/core/v1beta1/defaults_shoot.go, SetDefaults_Shoot and
+// SetDefaults_Maintenance) and the ShootMutator's version completion (plugin/pkg/shoot/mutator/admission.go,
+// defaultKubernetes, defaultKubernetesVersionForWorkers, ensureMachineImages).
 //
 // - `spec.maintenance` is created; `autoUpdate` defaults to `{kubernetesVersion: true}`, and
 //   `autoUpdate.machineImageVersion` to true for shoots with workers.
-// - A missing `timeWindow` gets the stable default window (DESIGN difference 4), on CREATE and
+// - A missing `timeWindow` gets the stable default window (docs/design.md, "Differences from Gardener" 4), on CREATE and
 //   on UPDATE alike (so removing the window yields the default one). A window that is present
 //   with an empty begin or end is left alone: validation reports the parse error.
 // - Short Kubernetes versions (control plane and pools) and partial machine images are

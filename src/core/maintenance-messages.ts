@@ -1,6 +1,7 @@
-// The texts one maintenance run reports (reference §2.12 status.lastMaintenance, §2.13 Events),
-// built from the per-item results in Gardener's order: control plane, worker Kubernetes
-// versions, worker machine images, then operation texts.
+// The texts one maintenance run reports, status.lastMaintenance and Events, as gardener/gardener
+// pkg/controllermanager/controller/shoot/maintenance/reconciler.go builds them (buildMaintenanceMessages,
+// (*Reconciler).reconcile, recordMaintenanceEventsForPool): from the per-item results in Gardener's
+// order: control plane, worker Kubernetes versions, worker machine images, then operation texts.
 
 export type ItemResult =
   | { ok: true; description: string; reason: string }
@@ -34,7 +35,7 @@ export interface PlannedEvent {
   message: string;
 }
 
-/** §2.12 buildMaintenanceMessages. */
+/** Gardener's buildMaintenanceMessages (reconciler.go). */
 export function buildMaintenanceMessages(results: MaintenanceResults): MaintenanceMessages {
   let ok = 0;
   let failed = 0;
@@ -79,7 +80,7 @@ export function buildMaintenanceMessages(results: MaintenanceResults): Maintenan
   return { description: `${head} ${items}`.trimEnd(), failureReason: failureReason.join(', ') };
 }
 
-/** §2.13: the Events a successful spec update is followed by. */
+/** The Events a successful spec update is followed by (reconciler.go: (*Reconciler).reconcile, recordMaintenanceEventsForPool). */
 export function buildMaintenanceEvents(results: MaintenanceResults): PlannedEvent[] {
   const events: PlannedEvent[] = [];
   const cp = results.controlPlane;

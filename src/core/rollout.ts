@@ -1,6 +1,7 @@
-// confineSpecUpdateRollout on a CRD (DESIGN difference 1): what rolls out now, what waits.
+// confineSpecUpdateRollout on a CRD (docs/design.md, "Differences from Gardener" 1): what rolls out now, what waits.
 //
-// Gardener keeps a confined change in `.spec` and does not raise the generation; a CRD's
+// Gardener keeps a confined change in `.spec` and does not raise the generation (gardener/gardener
+// pkg/apiserver/registry/core/shoot/strategy.go, mustIncreaseGenerationForSpecChanges); a CRD's
 // generation is raised by kube-apiserver on every spec change, so this project holds the
 // change back instead: the whole desired spec goes into the `pending-spec` annotation and
 // `.spec` stays the live one. A later change composes with the held one (a three-way merge:
@@ -263,7 +264,7 @@ function releaseReasonFor(input: { desired: ShootSpec; shoot: Shoot; oldShoot: S
  *   pending-spec annotation is also left as is here; validation rejects it.
  * - `held`: the desired spec (the held one composed with this update's changes) is stored in
  *   the annotation and `.spec` restored to the live spec; a Failed shoot gets the needs-retry
- *   annotation (reference §2.10).
+ *   annotation (as in gardener/gardener plugin/pkg/shoot/mutator/admission.go, addMetadataAnnotations).
  * - `released`: spec := desired spec, annotation removed; `releaseReason` says why.
  */
 export function confineRollout(input: { shoot: Shoot; oldShoot: Shoot; fromScheduler: boolean }): {

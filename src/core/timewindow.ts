@@ -1,4 +1,5 @@
-// The shoot maintenance time window (Gardener `pkg/apis/utils/timewindow`, reference §1).
+// The shoot maintenance time window (gardener/gardener pkg/apis/utils/timewindow/timewindow.go,
+// MaintenanceTimeWindow; the effective window from pkg/utils/gardener/shoot.go).
 // A window is two UTC times of day; the date is never part of it. Values arrive as Go
 // `150405-0700` strings and are parsed exactly as Go's time.Parse does, so that error texts
 // read the same as Gardener's.
@@ -23,7 +24,7 @@ export const DAY_MS = DAY_SECONDS * SECOND_MS;
 export const MAINTENANCE_WINDOW_MIN_MS = 30 * MINUTE_MS;
 /** Longest allowed maintenance window (Gardener `MaintenanceTimeWindowDurationMaximum`, 6h). */
 export const MAINTENANCE_WINDOW_MAX_MS = 6 * HOUR_MS;
-/** How much earlier than the configured end maintenance must start (reference §1.4). */
+/** How much earlier than the configured end maintenance must start (pkg/utils/gardener/shoot.go, EffectiveMaintenanceTimeWindow). */
 export const EFFECTIVE_WINDOW_END_CUT_MS = 15 * MINUTE_MS;
 
 /** The Go layout of a maintenance time value. */
@@ -221,7 +222,7 @@ export function parseTimeOfDay(value: string): { ok: true; time: TimeOfDay } | {
 /** Result of parsing a window's begin and end. */
 export type TimeWindowParse = { ok: true; window: TimeWindow } | { ok: false; error: string };
 
-/** §1.1 parse of both ends: begin first; error texts exactly
+/** ParseMaintenanceTimeWindow: both ends, begin first; error texts exactly
  *  `could not parse begin time: could not parse the value into the maintenanceTime format: <go error>` */
 export function parseTimeWindow(spec: { begin?: string; end?: string }): TimeWindowParse {
   const begin = parseTimeOfDay(spec.begin ?? '');
@@ -261,7 +262,8 @@ function fnv1a32(s: string): number {
   return hash >>> 0;
 }
 
-/** DESIGN difference 4: hour 0..22 from a stable hash (FNV-1a 32-bit) of "namespace/name",
+/** docs/design.md, "Differences from Gardener" 4 (Gardener: RandomMaintenanceTimeWindow):
+ *  hour 0..22 from a stable hash (FNV-1a 32-bit) of "namespace/name",
  *  uniform over 23 values; begin "HH0000+0000", end one hour later. */
 export function defaultTimeWindow(namespace: string, name: string): { begin: string; end: string } {
   const hour = fnv1a32(`${namespace}/${name}`) % 23;

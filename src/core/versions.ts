@@ -1,5 +1,7 @@
-// Version rules of the catalogue (reference §2.3, §2.4, §2.6, §5.2): lenient semantic versions,
-// classification against `now`, and the searches maintenance uses to pick a target version.
+// Version rules of the catalogue (gardener/gardener pkg/api/core/v1beta1/helper/cloudprofile.go,
+// pkg/controllermanager/controller/shoot/maintenance/reconciler.go, plugin/pkg/shoot/mutator/admission.go):
+// lenient semantic versions, classification against `now`, and the searches maintenance uses to pick a
+// target version.
 // The searches follow Gardener's v1beta1 helper (pkg/api/core/v1beta1/helper/cloudprofile.go)
 // step by step, including its quirks, so that a shoot lands on the same version as in Gardener.
 
@@ -82,7 +84,7 @@ export function parseVersionConstraint(constraint: string): semver.Range | undef
   }
 }
 
-// ---- classification (§2.3) ------------------------------------------------------------------
+// ---- classification (helper/cloudprofile.go, CurrentLifecycleClassification) -----------------
 
 function instantMs(value: string): number {
   const ms = Date.parse(value);
@@ -112,7 +114,7 @@ function isIndexed(v: ExpirableVersion | IndexedVersion): v is IndexedVersion {
   return 'semver' in v && 'raw' in v;
 }
 
-/** §2.3 CurrentLifecycleClassification at `now` (a stage counts once its start is strictly before now). */
+/** Gardener's CurrentLifecycleClassification at `now` (a stage counts once its start is strictly before now). */
 export function classificationOf(v: ExpirableVersion | IndexedVersion, now: Date): VersionClassification {
   const stages = isIndexed(v) ? v.stages : lifecycleStagesOf(v);
   if (!stages) return 'supported';
@@ -194,7 +196,7 @@ export function findVersion<T extends IndexedVersion>(versions: T[], version: st
   return table.get(normalizedKey(wanted)) as T | undefined;
 }
 
-// ---- selection (§2.4, §2.6) -----------------------------------------------------------------
+// ---- selection (helper/cloudprofile.go) -----------------------------------------------------
 
 type Predicate = (v: IndexedVersion) => boolean;
 
@@ -228,7 +230,7 @@ function withinPatchRangeOf(current: SemVer): Predicate {
   };
 }
 
-/** §2.4 patch auto-update: same major.minor (tilde on normalised current), > current, not expired, not preview;
+/** GetLatestVersionForPatchAutoUpdate: same major.minor (tilde on normalised current), > current, not expired, not preview;
  *  highest non-deprecated, else highest deprecated. */
 export function latestPatchForAutoUpdate(versions: IndexedVersion[], current: string, now: Date): string | undefined {
   const cur = parseVersionLenient(current);
@@ -236,7 +238,7 @@ export function latestPatchForAutoUpdate(versions: IndexedVersion[], current: st
   return versionForAutoUpdate(versions, cur, now, [withinPatchRangeOf(cur)]);
 }
 
-/** §2.6 minor strategy, auto: a higher patch first, else the highest higher version of the same major. */
+/** Machine image strategy minor, auto (GetLatestVersionForMinorAutoUpdate): a higher patch first, else the highest higher version of the same major. */
 export function latestVersionInMajorForAutoUpdate(versions: IndexedVersion[], current: string, now: Date): string | undefined {
   const cur = parseVersionLenient(current);
   if (!cur) return undefined;
@@ -246,14 +248,14 @@ export function latestVersionInMajorForAutoUpdate(versions: IndexedVersion[], cu
   );
 }
 
-/** §2.6 major strategy, auto: a higher patch first, else the overall highest higher version. */
+/** Machine image strategy major, auto (GetOverallLatestVersionForAutoUpdate): a higher patch first, else the overall highest higher version. */
 export function latestVersionForAutoUpdate(versions: IndexedVersion[], current: string, now: Date): string | undefined {
   const cur = parseVersionLenient(current);
   if (!cur) return undefined;
   return latestPatchForAutoUpdate(versions, current, now) ?? versionForAutoUpdate(versions, cur, now, []);
 }
 
-/** §2.4 forced: next minor exactly (same major), non-preview, highest non-expired else highest expired. */
+/** GetVersionForForcefulUpdateToConsecutiveMinor: next minor exactly (same major), non-preview, highest non-expired else highest expired. */
 export function versionForForcedUpdateToConsecutiveMinor(versions: IndexedVersion[], current: string, now: Date): string | undefined {
   const cur = parseVersionLenient(current);
   if (!cur) return undefined;
@@ -286,7 +288,8 @@ function qualifyingForNextHigher(
 }
 
 /** getVersionForMachineImageForceUpdate: prefer non-expired; allow expired when none, or when the non-expired
- *  pick skipped the next existing minor/major (§2.6 item 10 quirk included). */
+ *  pick skipped the next existing minor/major (its quirk included: the second pass may return an expired
+ *  version of a minor/major that also has a non-expired one). */
 function versionForMachineImageForceUpdate(
   versions: IndexedVersion[],
   key: (v: SemVer) => number,
@@ -300,7 +303,7 @@ function versionForMachineImageForceUpdate(
   return qualifyingForNextHigher(versions, key, current, now, keep).found?.version;
 }
 
-/** §2.6 patch strategy, forced: the lowest higher minor (same major) with a non-preview version; its highest. */
+/** GetVersionForForcefulUpdateToNextHigherMinor (strategy patch, forced): the lowest higher minor (same major) with a non-preview version; its highest. */
 export function versionForForcedUpdateToNextHigherMinor(versions: IndexedVersion[], current: string, now: Date): string | undefined {
   const cur = parseVersionLenient(current);
   if (!cur) return undefined;
@@ -310,7 +313,7 @@ export function versionForForcedUpdateToNextHigherMinor(versions: IndexedVersion
   ]);
 }
 
-/** §2.6 minor strategy, forced: the lowest higher major with a non-preview version; its highest. */
+/** GetVersionForForcefulUpdateToNextHigherMajor (strategy minor, forced): the lowest higher major with a non-preview version; its highest. */
 export function versionForForcedUpdateToNextHigherMajor(versions: IndexedVersion[], current: string, now: Date): string | undefined {
   const cur = parseVersionLenient(current);
   if (!cur) return undefined;
@@ -319,14 +322,14 @@ export function versionForForcedUpdateToNextHigherMajor(versions: IndexedVersion
 
 // ---- decisions and their texts ----------------------------------------------------------------
 
-/** Reasons maintenance gives for a Kubernetes version update (reference §2.4). */
+/** Reasons maintenance gives for a Kubernetes version update (reconciler.go, shouldKubernetesVersionBeUpdated). */
 export const KUBERNETES_UPDATE_REASON = {
   vanished: 'Version does not exist in CloudProfile',
   expired: 'Kubernetes version expired - force update required',
   auto: 'Automatic update of Kubernetes version configured',
 } as const;
 
-/** Reasons maintenance gives for a machine image update (reference §2.6 step 5). */
+/** Reasons maintenance gives for a machine image update (reconciler.go, shouldMachineImageVersionBeUpdated). */
 export const MACHINE_IMAGE_UPDATE_REASON = {
   vanished: 'Version does not exist in CloudProfile',
   expired: (strategy: string) => `Machine image version expired - force update required (image update strategy: ${strategy})`,
@@ -344,13 +347,15 @@ export function higherVersionFailureText(current: string, error: string): string
   return `could not determine higher suitable version than ${goQuote(current)}: ${error}`;
 }
 
-/** §2.4 decision + target for a Kubernetes version (control plane or worker pool). */
+/** Decision + target for a Kubernetes version (control plane or worker pool): reconciler.go,
+ *  maintainKubernetesVersion with shouldKubernetesVersionBeUpdated and determineKubernetesVersion. */
 export type VersionUpdate =
   | { kind: 'none' }
   | { kind: 'update'; from: string; to: string; reason: string; forced: boolean }
   | { kind: 'error'; from: string; reason: string; error: string; forced: boolean };
 
-/** §2.4 decision + target for a Kubernetes version (control plane or worker pool), with DESIGN difference 6
+/** Decision + target for a Kubernetes version (control plane or worker pool), as Gardener's
+ *  maintainKubernetesVersion, with docs/design.md, "Differences from Gardener" 6
  *  for a version missing from the profile unless `forceUpdateVanishedVersions`. */
 export function decideKubernetesVersionUpdate(args: {
   current: string;
@@ -392,8 +397,8 @@ export function decideKubernetesVersionUpdate(args: {
 /** Masterminds' error text for an unparsable version. */
 const INVALID_SEMVER = 'Invalid Semantic Version';
 
-/** §2.6 step 6: target by updateStrategy for an image version that must (forced) or may (auto) be updated,
- *  with the exact error wrapping texts of §2.6. */
+/** Target by updateStrategy for an image version that must (forced) or may (auto) be updated, with the exact
+ *  error wrapping texts of Gardener's helper/helper.go, DetermineMachineImageVersion and DetermineVersionForStrategy. */
 export function decideMachineImageTarget(args: {
   imageName: string;
   strategy: MachineImageUpdateStrategy;
@@ -434,7 +439,7 @@ export function decideMachineImageTarget(args: {
   return wrap(forcefulUpdateImpossibleText(current));
 }
 
-// ---- version completion (§5.2) ----------------------------------------------------------------
+// ---- version completion (plugin/pkg/shoot/mutator/admission.go, defaultKubernetesVersion) -----
 
 const UINT64_MAX = (1n << 64n) - 1n;
 
@@ -485,7 +490,7 @@ export function matchesVersionPrefix(v: SemVer, prefix: { major?: bigint; minor?
   );
 }
 
-/** §5.2 short version completion for Kubernetes: "", "1", "1.27" → latest *supported* match; 3 parts → unchanged.
+/** Short version completion for Kubernetes (defaultKubernetesVersion, findLatestSupportedVersion): "", "1", "1.27" → latest *supported* match; 3 parts → unchanged.
  *  Errors: the exact `must be a semantic version` / `couldn't find a suitable version for <input>. ...` texts. */
 export function completeKubernetesVersion(
   input: string,

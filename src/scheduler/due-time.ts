@@ -1,4 +1,6 @@
-// When a shoot is next due for maintenance (reference §2.1 with DESIGN difference 3).
+// When a shoot is next due for maintenance: Gardener's requeue at a random instant of the next effective window
+// (gardener/gardener pkg/controllermanager/controller/shoot/maintenance/reconciler.go, Reconcile, and add.go,
+// ShootPredicate), plus once per window occurrence (docs/design.md, "Differences from Gardener" 3).
 import { hasOperation, OP_MAINTAIN, OPERATION_ANNOTATION } from '../core/operations.js';
 import type { Shoot } from '../core/shoot.js';
 import { MAINTENANCE_RECORD_ANNOTATION } from './maintenance-record.js';

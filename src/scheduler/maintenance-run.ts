@@ -1,6 +1,7 @@
-// One maintenance run of one shoot against the API server (reference §2.2 steps 10–14, DESIGN
-// differences 1–3): re-read, plan, dry-run, update (optimistic, never over a newer user change),
-// status.lastMaintenance, Events.
+// One maintenance run of one shoot against the API server (gardener/gardener
+// pkg/controllermanager/controller/shoot/maintenance/reconciler.go, (*Reconciler).reconcile, from its dry run
+// on; docs/design.md, "Differences from Gardener" 1–3): re-read, plan, dry-run, update (optimistic, never over
+// a newer user change), status.lastMaintenance, Events.
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import {
   DESCRIPTION_MAINTENANCE_FAILED,
@@ -97,7 +98,7 @@ export async function runMaintenance(deps: RunDeps, namespace: string, name: str
     const index = deps.catalogue(profileName);
     if (!index) return { result: 'error', changes: [], error: `CloudProfile "${profileName}" not found` };
     const planned = plan(shoot, index, now, deps.options);
-    // DESIGN difference 3: once per occurrence, unless `maintain` is asked for.
+    // docs/design.md, "Differences from Gardener" 3: once per occurrence, unless `maintain` is asked for.
     if (!planned.due || (!maintain && maintainedInCurrentOccurrence(shoot, now))) {
       return { result: 'not-due', changes: [], plan: planned };
     }
@@ -125,7 +126,8 @@ export async function runMaintenance(deps: RunDeps, namespace: string, name: str
         // A conflict says nothing about whether the change is valid: try again later, record nothing.
         return { result: 'conflict', changes, error: errorText(err), plan: planned };
       }
-      // §2.2 step 10: record why, drop `maintain`, change nothing else.
+      // As Gardener's reconcile after a failed dry run (reconciler.go, (*Reconciler).reconcile): record why,
+      // drop `maintain`, change nothing else.
       const reason = updateFailedReason(errorText(err));
       await deps.api.patchLastMaintenance(namespace, name, {
         description: DESCRIPTION_MAINTENANCE_FAILED,

@@ -1,7 +1,8 @@
 // A real Kubernetes control plane for tests and demos: etcd and kube-apiserver on 127.0.0.1,
 // in a temp dir, with client-certificate authentication and RBAC. No controller-manager, no
 // scheduler, no nodes: objects are stored and admitted (CRDs, webhooks), nothing reconciles.
-// Flags follow what controller-runtime's envtest uses (see test-cluster-notes.md).
+// Flags follow what controller-runtime's envtest uses (sigs.k8s.io/controller-runtime
+// pkg/internal/testing/controlplane/apiserver.go).
 //
 // Safety: the API server only ever dials 127.0.0.1 (etcd, and webhooks registered by URL);
 // nothing here registers a webhook or APIService that refers to a Service.

@@ -103,8 +103,8 @@ async function mutatingInEffect(cluster: ClusterLike): Promise<string | true> {
 
 async function validatingInEffect(cluster: ClusterLike): Promise<string | true> {
   const res = await cluster.kubectl(['create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(probeCloudProfile) });
-  // Depending on the status the webhook returns, kubectl prints "admission webhook … denied the
-  // request: …" or (422 with causes) only the causes; the rule's text is ours either way.
+  // The webhook denies with 403, so kubectl prints "admission webhook … denied the request: …";
+  // the probe looks only for the rule's text, which is ours.
   if (res.code !== 0 && res.stderr.includes("expiration date of latest kubernetes version ('1.0.0') must not be set")) return true;
   return res.code === 0 ? 'invalid CloudProfile admitted' : res.stderr.trim();
 }

@@ -65,7 +65,7 @@ describe('defaultCloudProfile', () => {
   });
 });
 
-describe('validateCloudProfile (§5.1)', () => {
+describe('validateCloudProfile (Gardener ValidateCloudProfile)', () => {
   it('accepts the base profile', () => {
     expect(render(baseProfile())).toEqual([]);
   });
@@ -205,7 +205,7 @@ function profileWithVersions(versions: MachineImageVersion[], extra: Partial<Clo
   return p;
 }
 
-describe('filterMachineImageVersions (§2.6 step 4)', () => {
+describe('filterMachineImageVersions (Gardener FilterMachineImageVersions)', () => {
   const capabilityDefinitions = [
     { name: 'architecture', values: ['amd64', 'arm64'] },
     { name: 'gpu', values: ['none', 'nvidia'] },
@@ -281,7 +281,7 @@ describe('filterMachineImageVersions (§2.6 step 4)', () => {
   });
 });
 
-describe('completeMachineImage (§5.2)', () => {
+describe('completeMachineImage (Gardener ensureMachineImage, getDefaultMachineImage)', () => {
   const twoImages = (): CloudProfile => {
     const p = baseProfile();
     p.spec.machineImages = [

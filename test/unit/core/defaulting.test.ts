@@ -143,7 +143,8 @@ describe('defaultShoot: machine images', () => {
     edit(spec(), (s) => (s.provider.workers = [worker('a', extra, image)]));
 
   it.each<[string, ShootSpec, Shoot | undefined, { name?: string; version?: string }]>([
-    // §5.2 quirk: expired versions count as non-deprecated here (validation then rejects them on CREATE).
+    // Quirk of Gardener's getDefaultMachineImage (plugin/pkg/shoot/mutator/admission.go): expired versions count as
+    // non-deprecated here (validation then rejects them on CREATE).
     ['no image: first image, highest non-preview non-deprecated', withImage(null), undefined, { name: 'gardenlinux', version: '1600.0.0' }],
     ['name only', withImage({ name: 'ubuntu' }), undefined, { name: 'ubuntu', version: '22.4.0' }],
     ['major prefix, non-deprecated preferred', withImage({ name: 'gardenlinux', version: '1576' }), undefined, { name: 'gardenlinux', version: '1576.3.0' }],

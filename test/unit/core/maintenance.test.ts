@@ -93,7 +93,7 @@ function shoot(options: {
 const run = (s: Shoot, p: CloudProfile = profile(), options: MaintenanceOptions = DEFAULTS, now = NOW) =>
   plan(s, indexCloudProfile(p), now, options);
 
-describe('plan: control-plane Kubernetes version (§2.4, difference 6)', () => {
+describe('plan: control-plane Kubernetes version (Gardener maintainKubernetesVersion; docs/design.md, difference 6)', () => {
   it.each([
     {
       name: 'user docs: 1.10.0 with 1.10.5 and 1.11.0 → 1.10.5, never 1.11.0',
@@ -155,7 +155,7 @@ describe('plan: control-plane Kubernetes version (§2.4, difference 6)', () => {
     expect(run(s, p, options).kubernetes).toEqual(want);
   });
 
-  it('an expired version without a target fails with the reference texts (state Failed, Warning event)', () => {
+  it('an expired version without a target fails with the Gardener texts (state Failed, Warning event)', () => {
     const p = run(shoot({ version: '1.10.12' }), profile({ kubernetes: [expired('1.10.12'), v('1.12.0')] }));
     const error =
       'could not determine higher suitable version than "1.10.12": cannot perform forceful update of expired version "1.10.12". No suitable version found in CloudProfile - this is most likely a misconfiguration of the CloudProfile';
@@ -176,10 +176,10 @@ describe('plan: control-plane Kubernetes version (§2.4, difference 6)', () => {
   });
 });
 
-describe('plan: worker-pool Kubernetes versions (§2.5)', () => {
+describe('plan: worker-pool Kubernetes versions (capped at the control plane, as Gardener)', () => {
   it.each([
     {
-      name: 'reference: pool 0.0.5 expired, CP 0.1.1 → capped "0.0.5" to "0.1.1"',
+      name: 'as in the Gardener maintenance integration test: pool 0.0.5 expired, CP 0.1.1 → capped "0.0.5" to "0.1.1"',
       cp: '0.1.1',
       pool: '0.0.5',
       versions: [expired('0.0.5'), v('0.1.1'), v('0.1.5')],
@@ -213,7 +213,7 @@ describe('plan: worker-pool Kubernetes versions (§2.5)', () => {
   });
 });
 
-describe('plan: machine images (§2.6)', () => {
+describe('plan: machine images (Gardener maintainMachineImages)', () => {
   const EXPIRED_MAJOR = 'Machine image version expired - force update required (image update strategy: major)';
   it.each([
     {
@@ -255,7 +255,7 @@ describe('plan: machine images (§2.6)', () => {
       want: null,
     },
     {
-      name: 'version dropped from the profile, auto-update off → untouched (difference 6)',
+      name: 'version dropped from the profile, auto-update off → untouched (docs/design.md, difference 6)',
       images: [{ name: 'coreos', versions: [image('2191.5.0')] }],
       worker: worker('w1', '2135.6.0'),
       autoImage: false,
@@ -304,7 +304,7 @@ describe('plan: machine images (§2.6)', () => {
     expect(onCp111.workers[0]?.machineImage).toMatchObject({ from: '1.0.0', to: '2.0.0' });
   });
 
-  it('expired under strategy major with nothing higher fails with the reference text', () => {
+  it('expired under strategy major with nothing higher fails with the Gardener text', () => {
     const p = run(
       shoot({ workers: [worker('w1', '2191.5.0')] }),
       profile({ images: [{ name: 'coreos', versions: [image('2135.6.0'), image('2191.5.0', { expirationDate: PAST })] }] }),
@@ -350,7 +350,7 @@ describe('plan: machine images (§2.6)', () => {
   });
 });
 
-describe('plan: operation annotations (§2.10) and tasks (§2.11)', () => {
+describe('plan: operation annotations (Gardener maintainOperation) and tasks (maintainTasks)', () => {
   it.each([
     {
       name: '`maintain` removes the whole annotation; lastOperation nil → nothing else, maintenance ops kept',
@@ -423,7 +423,7 @@ describe('plan: operation annotations (§2.10) and tasks (§2.11)', () => {
   });
 });
 
-describe('plan: lastMaintenance texts (§2.12) and events (§2.13)', () => {
+describe('plan: lastMaintenance texts (Gardener buildMaintenanceMessages) and events', () => {
   it('orders control plane, worker Kubernetes, worker images, then operations', () => {
     const p = run(
       shoot({
@@ -483,7 +483,7 @@ describe('plan: lastMaintenance texts (§2.12) and events (§2.13)', () => {
   });
 });
 
-describe('plan: held spec (difference 1)', () => {
+describe('plan: held spec (docs/design.md, difference 1)', () => {
   it('the held spec becomes the base spec, maintenance applies on top, the annotation is removed', () => {
     const held = shoot({ version: '1.10.12', autoK8s: false, workers: [worker('w1', '2191.5.0'), worker('w2', '2191.5.0')] }).spec;
     const s = shoot({ version: '1.10.0', workers: [worker('w1', '2191.5.0')], annotations: { [PENDING_SPEC_ANNOTATION]: JSON.stringify(held) } });

@@ -86,7 +86,7 @@ describe('constants', () => {
       'shoot.gardener.cloud/tasks',
     ]);
   });
-  it('lists the supported values sorted, with rotate-kubeconfig-credentials (DESIGN difference 5)', () => {
+  it('lists the supported values sorted, with rotate-kubeconfig-credentials (docs/design.md, difference 5)', () => {
     expect(SUPPORTED_OPERATION_VALUES.map((v) => `"${v}"`).join(', ')).toBe(SUPPORTED);
   });
 });

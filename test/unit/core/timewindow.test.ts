@@ -267,7 +267,7 @@ describe('effectiveShootWindow', () => {
   });
 });
 
-describe('defaultTimeWindow (stable hash, DESIGN difference 4)', () => {
+describe('defaultTimeWindow (stable hash, docs/design.md, difference 4)', () => {
   it.each([
     ['garden-dev', 'my-shoot'],
     ['garden-prod', 'a'],

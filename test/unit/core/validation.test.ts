@@ -58,11 +58,11 @@ describe('Go durations', () => {
   });
 });
 
-describe('validateShoot: static Shoot validation (422)', () => {
+describe('validateShoot: static Shoot validation (Gardener pkg/api/core/validation/shoot.go)', () => {
   it.each<[string, Shoot, Shoot | undefined, string[]]>([
     ['a valid CREATE', shoot(base), undefined, []],
     ['a valid UPDATE without changes', shoot(base), shoot(base), []],
-    // §1.2 the window
+    // validateMaintenance: the window
     [
       'unparsable begin: the whole window is the bad value',
       shoot(edit(base, setWindow('foo', '040000+0000'))),
@@ -100,7 +100,7 @@ describe('validateShoot: static Shoot validation (422)', () => {
     ['exactly 30m', shoot(edit(base, setWindow('010000+0000', '013000+0000'))), undefined, []],
     ['exactly 6h', shoot(edit(base, setWindow('010000+0000', '070000+0000'))), undefined, []],
     ['wrapping midnight', shoot(edit(base, setWindow('230000+0100', '010000+0100'))), undefined, []],
-    // §1.2 item 6
+    // validateMaintenance: workerless shoots and credential rotation periods
     [
       'workerless with machineImageVersion',
       shoot(edit(base, workerless)),
@@ -182,7 +182,7 @@ describe('validateShoot: static Shoot validation (422)', () => {
       undefined,
       ['spec.provider.workers[0].kubernetes.version: Forbidden: worker group kubernetes version must be at most three minor versions behind control plane version'],
     ],
-    // §5.4 upgrades
+    // ValidateKubernetesVersionUpdate and validateMachineImageVersionInPlaceUpdate: upgrades
     [
       'control plane downgrade',
       shoot(edit(base, setVersion('1.31.5'))),

@@ -122,7 +122,7 @@ describe('parseVersionConstraint (kubeletVersionConstraint)', () => {
   });
 });
 
-describe('classificationOf (§2.3)', () => {
+describe('classificationOf (Gardener CurrentLifecycleClassification)', () => {
   it.each<[string, ExpirableVersion, string]>([
     ['no fields', { version: '1.0.0' }, 'supported'],
     ['legacy preview', { version: '1.0.0', classification: 'preview' }, 'preview'],
@@ -225,7 +225,8 @@ describe('selection helpers', () => {
     [['1.1.0:expired', '1.1.5', '1.1.3'], '1.0.0', '1.1.5'],
     [['2.0.0'], '1.0.0', undefined], // same major only
     [['1.0.5'], '1.0.0', undefined],
-    // §2.6 item 10 quirk: the next minor (1.1) is preview-only, so the second pass runs and
+    // Quirk of Gardener's getVersionForMachineImageForceUpdate (pkg/api/core/v1beta1/helper/cloudprofile.go): the
+    // next minor (1.1) is preview-only, so the second pass runs and
     // returns the highest of minor 2 even though it is expired.
     [['1.1.0:preview', '1.2.0', '1.2.5:expired'], '1.0.0', '1.2.5'],
   ])('versionForForcedUpdateToNextHigherMinor(%j, %s) → %s', (specs, current, expected) => {
@@ -253,7 +254,7 @@ describe('selection helpers', () => {
   });
 });
 
-describe('decideKubernetesVersionUpdate (§2.4, DESIGN difference 6)', () => {
+describe('decideKubernetesVersionUpdate (Gardener maintainKubernetesVersion; docs/design.md, difference 6)', () => {
   const expiredText = (v: string) =>
     `cannot perform forceful update of expired version "${v}". No suitable version found in CloudProfile - this is most likely a misconfiguration of the CloudProfile`;
 
@@ -322,7 +323,7 @@ describe('decideKubernetesVersionUpdate (§2.4, DESIGN difference 6)', () => {
   });
 });
 
-describe('decideMachineImageTarget (§2.6 step 6)', () => {
+describe('decideMachineImageTarget (Gardener DetermineMachineImageVersion)', () => {
   const wrap = (image: string, strategy: string, inner: string) =>
     `failed to determine the target version for maintenance of machine image "${image}" with strategy "${strategy}": ${inner}`;
   const eol = (image: string, current: string) =>
@@ -357,7 +358,7 @@ describe('decideMachineImageTarget (§2.6 step 6)', () => {
   });
 });
 
-describe('completeKubernetesVersion (§5.2)', () => {
+describe('completeKubernetesVersion (Gardener defaultKubernetesVersion)', () => {
   const versions = catalogue('1.30.0:preview', '1.29.5:deprecated', '1.29.3', '1.28.9', '1.28.10:supported', '1.27.1:expired', '2.0.0:preview');
   const noSuitable = (input: string) =>
     `couldn't find a suitable version for ${input}. Suitable versions have a non-expired expiration date and are no 'preview' versions. 'Preview'-classified versions have to be selected explicitly`;

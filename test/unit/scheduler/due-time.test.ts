@@ -32,7 +32,7 @@ describe('dueTimeOf', () => {
     { name: 'after today’s window → tomorrow', s: shoot(), now: '2026-03-10T12:00:00Z', random: lowest, at: '2026-03-11T10:00:00.000Z', reason: 'next-window' },
     { name: 'inside, not yet maintained → rest of this occurrence, from now', s: shoot(), now: '2026-03-10T10:30:00Z', random: lowest, at: '2026-03-10T10:30:00.000Z', reason: 'in-window' },
     { name: 'inside, not yet maintained → never past the effective end', s: shoot(), now: '2026-03-10T10:30:00Z', random: highest, at: '2026-03-10T10:44:59.999Z', reason: 'in-window' },
-    { name: 'inside, maintained earlier in this occurrence → next occurrence (difference 3)', s: shoot({ triggered: '2026-03-10T10:05:00Z' }), now: '2026-03-10T10:30:00Z', random: lowest, at: '2026-03-11T10:00:00.000Z', reason: 'next-window' },
+    { name: 'inside, maintained earlier in this occurrence → next occurrence (docs/design.md, difference 3)', s: shoot({ triggered: '2026-03-10T10:05:00Z' }), now: '2026-03-10T10:30:00Z', random: lowest, at: '2026-03-11T10:00:00.000Z', reason: 'next-window' },
     { name: 'inside, maintained yesterday → this occurrence', s: shoot({ triggered: '2026-03-09T10:05:00Z' }), now: '2026-03-10T10:30:00Z', random: lowest, at: '2026-03-10T10:30:00.000Z', reason: 'in-window' },
     { name: 'an unfinished run’s record → now, even outside the window', s: shoot({ record: true, triggered: '2026-03-10T10:05:00Z' }), now: '2026-03-10T15:00:00Z', random: highest, at: '2026-03-10T15:00:00.000Z', reason: 'unfinished' },
     { name: 'maintain → now, even when maintained in this occurrence', s: shoot({ op: 'maintain', triggered: '2026-03-10T10:05:00Z' }), now: '2026-03-10T10:30:00Z', random: highest, at: '2026-03-10T10:30:00.000Z', reason: 'maintain' },
