@@ -3,7 +3,7 @@
 # scripts/check-dockerfile.sh runs the same steps without a Docker engine.
 
 # Build stage: all dependencies, compile TypeScript to dist/.
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -14,7 +14,7 @@ RUN npm run build && rm -rf dist/testing
 
 # Runtime stage: production dependencies and the compiled program only (no sources, tests,
 # dev dependencies or npm cache).
-FROM node:22-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -186,7 +186,8 @@ final_base="${base_images[-1]}"
 base_major="$(sed -nE 's/^node:([0-9]+).*/\1/p' <<<"$final_base")"
 local_major="$(node -p 'process.versions.node.split(".")[0]')"
 [ -n "$base_major" ] || fail "final base image $final_base is not an official node image with a major version tag"
-[ "$base_major" -ge 20 ] || fail "final base image $final_base: Node $base_major, the package needs Node >= 20.19"
+[ "$base_major" -ge 24 ] || fail "final base image $final_base: Node $base_major, the package needs Node >= 24 (package.json engines)"
+[ "$local_major" = "$base_major" ] || say "note: the local Node is $local_major, the image's $base_major (eval \"\$(bash scripts/node24.sh)\" gives Node 24)"
 say "base image Node $base_major; this check runs the steps with the local Node $(node --version) (same npm ci/tsc steps, not the image's binary)"
 
 # ENTRYPOINT: exec form, paths inside the image mapped to the final stage root.

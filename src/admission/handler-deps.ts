@@ -1,6 +1,6 @@
 // What the admission handlers need from the outside world, and the guard that turns an
 // unexpected exception into a denial (the webhook never answers a review with a 500).
-import type { CloudProfileSource } from '../webhook/cloudprofile-source.js';
+import type { CatalogueIndex } from '../core/cloudprofile.js';
 import {
   deniedResponse,
   type AdmissionRequest,
@@ -16,6 +16,16 @@ export const DEFAULT_EXPIRY_WARNING_DAYS = 30;
 export interface AdmissionLog {
   error(details: object, message: string): void;
   debug(details: object, message: string): void;
+}
+
+/**
+ * Where handlers find CloudProfiles, each already shape-checked, defaulted and indexed. The
+ * catalogue implements it (src/catalogue/: files; src/kube/cloudprofile-informer.ts: the cluster).
+ */
+export interface CloudProfileSource {
+  get(name: string): CatalogueIndex | undefined;
+  /** True once the source has seen every profile at least once (the informer's first list). */
+  synced(): boolean;
 }
 
 export interface AdmissionDeps {

@@ -2,12 +2,12 @@
 //  [--force-update-vanished-versions]`: what the next maintenance run would do, offline.
 import { type Command, Option } from 'commander';
 import { readShoot } from '../admission/object-shape.js';
+import { prepareCloudProfile } from '../catalogue/prepare.js';
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import { defaultShoot } from '../core/defaulting.js';
 import { renderFieldErrors } from '../core/field-errors.js';
 import { plan, planToJson, renderPlanText } from '../core/maintenance.js';
 import type { Shoot } from '../core/shoot.js';
-import { prepareCloudProfile } from '../webhook/cloudprofile-source.js';
 import { readDocumentFile } from './document-file.js';
 
 export interface PlanCommandOptions {

@@ -16,7 +16,8 @@ import {
   type AdmissionReviewResponse,
 } from '../admission/review.js';
 import { mutateShootReview, validateShootReview } from '../admission/shoot-handlers.js';
-import { loadCloudProfileFiles, StaticCloudProfileSource } from '../webhook/cloudprofile-source.js';
+import { loadCloudProfileFiles } from '../catalogue/profile-files.js';
+import { StaticCloudProfileSource } from '../catalogue/static-source.js';
 
 export type WebhookChoice = 'mutate' | 'validate' | 'both';
 

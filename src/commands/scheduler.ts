@@ -6,10 +6,11 @@ import os from 'node:os';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { loadKubeConfig } from '../kube/config.js';
+import { RequestAccounting } from '../kube/request-accounting.js';
 import { KubeRestClient } from '../kube/rest-client.js';
+import { TokenBucket } from '../kube/token-bucket.js';
 import { parseDuration } from '../scheduler/duration.js';
 import { MaintenanceScheduler, type SchedulerConfig } from '../scheduler/scheduler.js';
-import { TokenBucket } from '../scheduler/token-bucket.js';
 
 const SERVICE_ACCOUNT_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -102,15 +103,17 @@ export function registerSchedulerCommand(program: Command): void {
     .action(async (options: SchedulerCommandOptions) => {
       const config = schedulerConfigFrom(options);
       const log = pino({ level: options.logLevel, base: { component: 'scheduler', identity: config.identity } });
-      const bucket = new TokenBucket({ qps: options.qps, burst: options.burst });
-      const metrics: { scheduler?: MaintenanceScheduler } = {};
+      const accounting = new RequestAccounting(
+        'shoot_maintenance_scheduler_api_requests_total',
+        'Requests the scheduler made to the API server, by method and status code',
+        new TokenBucket({ qps: options.qps, burst: options.burst }),
+      );
       const client = await KubeRestClient.fromKubeConfig(loadKubeConfig(options.kubeconfig), {
-        beforeRequest: () => bucket.take(),
-        afterResponse: (method, code) => metrics.scheduler?.metrics.apiRequests.inc({ method, code: String(code) }),
+        ...accounting.clientOptions(),
         userAgent: 'shoot-maintenance-scheduler',
       });
       const scheduler = new MaintenanceScheduler(client, config, log);
-      metrics.scheduler = scheduler;
+      accounting.register(scheduler.metrics.registry);
       await scheduler.start();
       log.info({ metricsPort: scheduler.metricsPort, lease: `${config.leaseNamespace}/${config.leaseName}` }, 'scheduler started');
       let stopping = false;

@@ -4,11 +4,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { pino, type Logger } from 'pino';
-import { DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_SCHEDULER_USER } from '../admission/handler-deps.js';
+import { DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_SCHEDULER_USER, type CloudProfileSource } from '../admission/handler-deps.js';
+import { loadCloudProfileFiles } from '../catalogue/profile-files.js';
 import { CloudProfileInformerSource } from '../kube/cloudprofile-informer.js';
 import { loadKubeConfig } from '../kube/config.js';
+import { RequestAccounting } from '../kube/request-accounting.js';
+import { KubeRestClient } from '../kube/rest-client.js';
 import { buildApp, DEFAULT_SHUTDOWN_DELAY_SECONDS, DEFAULT_SHUTDOWN_GRACE_MS } from '../webhook/app.js';
-import { loadCloudProfileFiles, type CloudProfileSource } from '../webhook/cloudprofile-source.js';
 import { ServingCertificateStore } from '../webhook/serving-certificate.js';
 
 export interface WebhookOptions {
@@ -56,12 +58,20 @@ export async function startWebhook(options: WebhookOptions, logger?: Logger): Pr
   const certificates = new ServingCertificateStore(options.certDir, log);
 
   let profiles: CloudProfileSource;
-  let informer: CloudProfileInformerSource | undefined;
+  let cluster: { client: KubeRestClient; informer: CloudProfileInformerSource; accounting: RequestAccounting } | undefined;
   if (options.cloudProfile.length > 0) {
     profiles = loadCloudProfileFiles(options.cloudProfile);
   } else {
-    informer = new CloudProfileInformerSource(loadKubeConfig(options.kubeconfig), log);
-    profiles = informer;
+    const accounting = new RequestAccounting(
+      'shoot_maintenance_webhook_api_requests_total',
+      'Requests the webhook made to the API server (its CloudProfile informer), by method and status code',
+    );
+    const client = await KubeRestClient.fromKubeConfig(loadKubeConfig(options.kubeconfig), {
+      ...accounting.clientOptions(),
+      userAgent: 'shoot-maintenance-webhook',
+    });
+    cluster = { client, informer: new CloudProfileInformerSource(client, log), accounting };
+    profiles = cluster.informer;
   }
 
   const app = buildApp({
@@ -73,15 +83,17 @@ export async function startWebhook(options: WebhookOptions, logger?: Logger): Pr
     certificates,
     ...(clientCaPem ? { clientCaPem } : {}),
   });
+  cluster?.accounting.register(app.webhook.metrics.registry);
   const url = await app.listen({ host: options.host, port: options.port });
   certificates.watch(CERTIFICATE_RELOAD_INTERVAL_MS);
-  if (informer) void informer.start();
+  if (cluster) void cluster.informer.start();
   log.info({ url, cloudProfiles: options.cloudProfile.length > 0 ? 'files' : 'informer' }, 'webhook listening');
 
   const stop = async (): Promise<void> => {
     await app.webhook.shutdown(DEFAULT_SHUTDOWN_GRACE_MS, (options.shutdownDelay ?? 0) * 1000);
     certificates.close();
-    await informer?.stop();
+    await cluster?.informer.stop();
+    cluster?.client.close();
   };
   return { url, stop, reloadCertificate: () => void certificates.reload('SIGHUP') };
 }

@@ -1,6 +1,14 @@
-// List + watch one resource into a local cache and tell handlers about changes. A failed list
-// or watch restarts with exponential back-off (capped); a 410 Gone re-lists. Re-lists replay
-// the differences (adds, updates and deletes of objects that vanished while we were away).
+// The one informer of both processes (the webhook's CloudProfiles, the scheduler's Shoots and
+// CloudProfiles): list + watch one resource over KubeRestClient into a local cache and tell
+// handlers about changes. The watch resumes from the last resourceVersion it saw (events and
+// bookmarks); a 410 Gone re-lists at once; any other failed list or watch re-lists after an
+// exponential back-off (0.5 s doubling to 30 s, reset by a successful list) — the only back-off
+// of the client stack. A re-list replays the differences: adds, updates, and deletes of objects
+// that vanished while we were away.
+// Hand-written rather than client-node's ListWatch (cache.js, 2.0.1) because that one stops for
+// good after a failed list or a watch error other than 410 (restart and back-off are left to the
+// caller), has no notification that a list is complete (needed for "synced"), watches without
+// bookmarks, and goes through client-node's Watch (see src/kube/rest-client.ts).
 import { abortableSleep } from '../abortable-sleep.js';
 import { KubeApiError, type KubeRestClient, type WatchEvent } from './rest-client.js';
 
@@ -20,6 +28,7 @@ export interface InformerHandlers<T> {
 export interface InformerOptions {
   /** Collection path, e.g. /apis/core.gardener.cloud/v1beta1/shoots */
   path: string;
+  /** Back-off after a failure: from min (500 ms) doubling to max (30 s); tests shorten it. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
 }
@@ -39,6 +48,8 @@ export class Informer<T extends KubeObject> {
   private abort = new AbortController();
   private loop: Promise<void> | undefined;
   private synced = false;
+  private firstAttempt: Promise<void> = Promise.resolve();
+  private firstAttemptDone: () => void = () => undefined;
 
   constructor(
     private readonly client: KubeRestClient,
@@ -58,10 +69,13 @@ export class Informer<T extends KubeObject> {
     return [...this.cache.values()];
   }
 
-  start(): void {
-    if (this.loop) return;
+  /** Starts listing and watching; resolves once the first list has succeeded or failed. */
+  start(): Promise<void> {
+    if (this.loop) return this.firstAttempt;
     this.abort = new AbortController();
-    this.loop = this.run(this.abort.signal);
+    this.firstAttempt = new Promise((resolve) => (this.firstAttemptDone = resolve));
+    this.loop = this.run(this.abort.signal).finally(() => this.firstAttemptDone());
+    return this.firstAttempt;
   }
 
   async stop(): Promise<void> {
@@ -77,7 +91,13 @@ export class Informer<T extends KubeObject> {
     let resourceVersion: string | undefined;
     while (!signal.aborted) {
       try {
-        if (resourceVersion === undefined) resourceVersion = await this.relist();
+        if (resourceVersion === undefined) {
+          try {
+            resourceVersion = await this.relist();
+          } finally {
+            this.firstAttemptDone();
+          }
+        }
         backoff = min;
         let last = resourceVersion;
         await this.client.watch<T>(

@@ -1,6 +1,28 @@
-// The leader-election LeaseStore backed by a coordination.k8s.io/v1 Lease.
-import type { LeaseRecord, LeaseStore, StoredLease } from '../scheduler/leader-election.js';
+// The store behind leader election (src/scheduler/leader-election.ts): its interface, and the
+// implementation on a coordination.k8s.io/v1 Lease.
 import { KubeApiError, type KubeRestClient } from './rest-client.js';
+
+export interface LeaseRecord {
+  holderIdentity: string;
+  leaseDurationSeconds: number;
+  acquireTime?: string;
+  renewTime?: string;
+  leaseTransitions: number;
+}
+
+export interface StoredLease {
+  record: LeaseRecord;
+  /** Opaque version for optimistic concurrency (the Lease's resourceVersion). */
+  version: string;
+}
+
+export interface LeaseStore {
+  get(): Promise<StoredLease | null>;
+  /** Create the lease; false if it already exists. */
+  create(record: LeaseRecord): Promise<boolean>;
+  /** Replace the lease if still at `version`; false on conflict. */
+  update(record: LeaseRecord, version: string): Promise<boolean>;
+}
 
 interface Lease {
   apiVersion: 'coordination.k8s.io/v1';

@@ -1,7 +1,30 @@
-// A thin JSON client for the Kubernetes API: connection settings come from a kubeconfig via
-// @kubernetes/client-node's KubeConfig; requests are plain HTTPS so dry-run, subresources,
-// merge patches and watches are all one code path, and every request passes one hook (the
-// scheduler's token bucket).
+// The one Kubernetes client of both processes (the webhook's CloudProfile informer; the
+// scheduler's informers, runs, Events and Lease): a thin JSON client over node:https. Where the
+// cluster is and who we are comes from @kubernetes/client-node's KubeConfig (kubeconfig files,
+// in-cluster config, token files, exec and OIDC plugins; src/kube/config.ts): TLS material once,
+// the Authorization header on every request through KubeConfig.applyToHTTPSOptions, so a rotated
+// service account token (client-node re-reads a token file after 60 s) or a renewed exec
+// credential is used. The requests themselves are made here, not by client-node, because
+// client-node 2.x (checked in node_modules/@kubernetes/client-node/dist, 2.0.1) cannot do three
+// things this client exists for:
+// - one hook over EVERY request, watch opens included (the token bucket and the request counter,
+//   src/kube/request-accounting.ts): its generated APIs have request middleware
+//   (gen/configuration.d.ts `middleware`), but `Watch.watch` (watch.js) calls undici's `fetch`
+//   itself after only `KubeConfig.applySecurityAuthentication`, outside any middleware;
+// - API errors with the API server's Status: `Watch.watch` turns a non-200 answer into
+//   `new Error(statusText)` with `statusCode` and drops the Status body (reason, message), and
+//   the generated APIs (e.g. gen/apis/CustomObjectsApi.js) throw `ApiException` with the message
+//   "Unknown API Status Code!" (a 401: "Unauthorized", body dropped) and the body beside it;
+//   here every error is a KubeApiError (code, reason, and the message kubectl prints), for
+//   watches too;
+// - watch options and stream errors: `ListWatch` (cache.js) sends only resourceVersion,
+//   labelSelector and fieldSelector (no `allowWatchBookmarks`, no `timeoutSeconds`) while
+//   `Watch` aborts a watch that is quiet for 30 s (`requestTimeoutMs = 30000`), so a quiet
+//   resource would reopen its watch every 30 s; and `Watch` silently skips a line that is not
+//   JSON and hands ERROR events to the callback, where `ListWatch` ignores all but 410. Here a
+//   watch asks for bookmarks and a server-side timeout, and an ERROR event or a broken line ends
+//   it with an error.
+// Dry-run updates, subresources and merge patches are plain requests of the same code path.
 import https from 'node:https';
 import http from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -63,7 +86,7 @@ export interface KubeRestClientOptions {
 export class KubeRestClient {
   private constructor(
     private readonly server: URL,
-    private readonly requestOptions: https.RequestOptions,
+    private readonly kubeConfig: KubeConfig,
     private readonly agent: http.Agent,
     private readonly options: KubeRestClientOptions,
   ) {}
@@ -81,10 +104,11 @@ export class KubeRestClient {
       ca: requestOptions.ca,
       cert: requestOptions.cert,
       key: requestOptions.key,
+      ...(requestOptions.servername ? { servername: requestOptions.servername } : {}),
       ...(requestOptions.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: requestOptions.rejectUnauthorized }),
     };
     const agent = server.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true });
-    return new KubeRestClient(server, requestOptions, agent, options);
+    return new KubeRestClient(server, kc, agent, options);
   }
 
   close(): void {
@@ -97,9 +121,16 @@ export class KubeRestClient {
     return url;
   }
 
-  private headers(contentType: string | undefined, body: string | undefined): http.OutgoingHttpHeaders {
+  /** The credentials of this request: KubeConfig's headers (Authorization, Impersonate-User) and basic auth. */
+  private async credentials(): Promise<{ headers: http.OutgoingHttpHeaders; auth?: string }> {
+    const options: https.RequestOptions = {};
+    await this.kubeConfig.applyToHTTPSOptions(options);
+    return { headers: (options.headers ?? {}) as http.OutgoingHttpHeaders, ...(options.auth ? { auth: options.auth } : {}) };
+  }
+
+  private headers(credentials: http.OutgoingHttpHeaders, contentType: string | undefined, body: string | undefined): http.OutgoingHttpHeaders {
     const headers: http.OutgoingHttpHeaders = {
-      ...(this.requestOptions.headers as http.OutgoingHttpHeaders | undefined),
+      ...credentials,
       accept: 'application/json',
       'user-agent': this.options.userAgent ?? 'shoot-maintenance',
     };
@@ -110,18 +141,19 @@ export class KubeRestClient {
     return headers;
   }
 
-  private open(req: KubeRequest, signal?: AbortSignal): Promise<http.IncomingMessage> {
+  private async open(req: KubeRequest, signal?: AbortSignal): Promise<http.IncomingMessage> {
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
     const url = this.url(req.path, req.query);
     const transport = url.protocol === 'https:' ? https : http;
+    const credentials = await this.credentials();
     return new Promise((resolve, reject) => {
       const r = transport.request(
         url,
         {
           method: req.method,
           agent: this.agent,
-          headers: this.headers(req.contentType, body),
-          ...(this.requestOptions.auth ? { auth: this.requestOptions.auth } : {}),
+          headers: this.headers(credentials.headers, req.contentType, body),
+          ...(credentials.auth ? { auth: credentials.auth } : {}),
           ...(signal ? { signal } : {}),
         },
         resolve,

@@ -5,31 +5,11 @@
 // - the leader renews every retryPeriod; if it has not renewed for renewDeadline (< leaseDuration)
 //   it stops acting, so it has stopped before any other replica can take the lease over;
 // - on shutdown the leader releases the lease (holder cleared) so a standby takes over at once.
-// The store is an interface so the logic is tested with a fake store and an injected clock.
+// The store is an interface (LeaseStore, src/kube/lease-store.ts) so the logic is tested with a
+// fake store and an injected clock.
 
 import { abortableSleep } from '../abortable-sleep.js';
-
-export interface LeaseRecord {
-  holderIdentity: string;
-  leaseDurationSeconds: number;
-  acquireTime?: string;
-  renewTime?: string;
-  leaseTransitions: number;
-}
-
-export interface StoredLease {
-  record: LeaseRecord;
-  /** Opaque version for optimistic concurrency (the Lease's resourceVersion). */
-  version: string;
-}
-
-export interface LeaseStore {
-  get(): Promise<StoredLease | null>;
-  /** Create the lease; false if it already exists. */
-  create(record: LeaseRecord): Promise<boolean>;
-  /** Replace the lease if still at `version`; false on conflict. */
-  update(record: LeaseRecord, version: string): Promise<boolean>;
-}
+import type { LeaseRecord, LeaseStore } from '../kube/lease-store.js';
 
 export interface LeaderElectionOptions {
   store: LeaseStore;

@@ -1,4 +1,6 @@
-// The scheduler's Prometheus metrics (prom-client, its own registry).
+// The scheduler's Prometheus metrics (prom-client, its own registry). Its API request counter,
+// shoot_maintenance_scheduler_api_requests_total, is the client's (src/kube/request-accounting.ts),
+// registered here by the command.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface SchedulerMetricsSources {
@@ -12,7 +14,6 @@ export class SchedulerMetrics {
   readonly registry = new Registry();
   readonly runs: Counter<'result'>;
   readonly runDuration: Histogram<'result'>;
-  readonly apiRequests: Counter<'method' | 'code'>;
 
   constructor(sources: SchedulerMetricsSources) {
     collectDefaultMetrics({ register: this.registry });
@@ -27,12 +28,6 @@ export class SchedulerMetrics {
       help: 'Duration of one maintenance run (re-read to Events)',
       labelNames: ['result'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers: [this.registry],
-    });
-    this.apiRequests = new Counter({
-      name: 'shoot_maintenance_scheduler_api_requests_total',
-      help: 'Requests the scheduler made to the API server, by method and status code',
-      labelNames: ['method', 'code'],
       registers: [this.registry],
     });
     new Gauge({

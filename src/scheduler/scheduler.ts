@@ -3,12 +3,13 @@
 // Every replica keeps its caches and queue warm; only the leader's queue fires.
 import http from 'node:http';
 import type { Logger } from 'pino';
-import type { CloudProfile } from '../core/cloudprofile-types.js';
-import { type CatalogueIndex, indexCloudProfile } from '../core/cloudprofile.js';
+import { CatalogueCache } from '../catalogue/catalogue-cache.js';
+import type { CatalogueIndex } from '../core/cloudprofile.js';
 import type { MaintenanceOptions } from '../core/maintenance.js';
 import type { LastMaintenance, Shoot } from '../core/shoot.js';
+import { CLOUDPROFILES_PATH } from '../kube/cloudprofile-informer.js';
 import { EventRecorder } from '../kube/event-recorder.js';
-import { Informer, keyOf } from '../kube/informer.js';
+import { Informer, keyOf, type KubeObject } from '../kube/informer.js';
 import { KubeLeaseStore } from '../kube/lease-store.js';
 import { KubeApiError, type KubeRestClient } from '../kube/rest-client.js';
 import { SHOOTS_PATH, ShootClient } from '../kube/shoot-client.js';
@@ -18,8 +19,6 @@ import { dueTimeOf, needsReplan, nextWindowDueTime } from './due-time.js';
 import { LeaderElector } from './leader-election.js';
 import { runMaintenance, type RunApi, type RunReport } from './maintenance-run.js';
 import { SchedulerMetrics } from './metrics.js';
-
-export const CLOUDPROFILES_COLLECTION = '/apis/core.gardener.cloud/v1beta1/cloudprofiles';
 
 export interface SchedulerConfig {
   leaseNamespace: string;
@@ -45,8 +44,9 @@ class LostLeadershipError extends Error {
 
 export class MaintenanceScheduler {
   private readonly shoots: Informer<Shoot>;
-  private readonly profiles: Informer<CloudProfile>;
-  private readonly catalogues = new Map<string, { resourceVersion: string | undefined; index: CatalogueIndex }>();
+  /** Raw CloudProfiles; the catalogue prepares one when a run first needs it (./catalogue). */
+  private readonly profiles: Informer<KubeObject>;
+  private readonly catalogues: CatalogueCache;
   private readonly queue: DueQueue<string>;
   private readonly limit: ConcurrencyLimit;
   private readonly elector: LeaderElector;
@@ -89,8 +89,11 @@ export class MaintenanceScheduler {
       onSynced: () => this.maybeStartQueue(),
       onError: (err, retryInMs) => this.log.warn({ err: errorText(err), retryInMs }, 'shoot watch failed; restarting'),
     });
-    this.profiles = new Informer<CloudProfile>(client, { path: CLOUDPROFILES_COLLECTION }, {
-      onDelete: (profile) => this.catalogues.delete(profile.metadata.name),
+    this.catalogues = new CatalogueCache({
+      onUnusable: (name, reason) => this.log.error({ cloudProfile: name, reason }, 'CloudProfile cannot be used'),
+    });
+    this.profiles = new Informer<KubeObject>(client, { path: CLOUDPROFILES_PATH }, {
+      onDelete: (profile) => this.catalogues.delete(profile.metadata.name ?? ''),
       onSynced: () => this.maybeStartQueue(),
       onError: (err, retryInMs) => this.log.warn({ err: errorText(err), retryInMs }, 'cloudprofile watch failed; restarting'),
     });
@@ -120,8 +123,8 @@ export class MaintenanceScheduler {
 
   async start(): Promise<void> {
     await this.startMetricsServer();
-    this.shoots.start();
-    this.profiles.start();
+    void this.shoots.start();
+    void this.profiles.start();
     this.election = this.elector.run(this.electionAbort.signal);
   }
 
@@ -162,14 +165,12 @@ export class MaintenanceScheduler {
     this.rerun.delete(key);
   }
 
+  /** The profile as the webhook sees it (shape-checked, defaulted, indexed), prepared once per resourceVersion. */
   private catalogue(name: string): CatalogueIndex | undefined {
     const profile = this.profiles.get(name);
     if (!profile) return undefined;
-    const cached = this.catalogues.get(name);
-    if (cached && cached.resourceVersion === profile.metadata.resourceVersion) return cached.index;
-    const index = indexCloudProfile(profile);
-    this.catalogues.set(name, { resourceVersion: profile.metadata.resourceVersion as string | undefined, index });
-    return index;
+    const prepared = this.catalogues.prepare(profile);
+    return prepared.ok ? prepared.index : undefined;
   }
 
   private onDue(key: string): void {

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloudProfileInformerSource } from '../../src/kube/cloudprofile-informer.js';
+import { KubeRestClient } from '../../src/kube/rest-client.js';
 import { readExample } from './helpers.js';
 
 interface Fake {
@@ -28,11 +29,15 @@ function profile(name: string, resourceVersion: string, latest = '1.33.2'): Reco
 
 async function fakeApiServer(items: unknown[]): Promise<Fake> {
   const watchers: ServerResponse[] = [];
+  // Events sent before the informer's watch is open wait for it, as a real API server delivers
+  // every event after the listed resourceVersion to a watch started from it.
+  const pending: string[] = [];
   const fake = {
     url: '',
     lists: 0,
     failNextLists: 0,
     send(event: { type: string; object: unknown }) {
+      if (watchers.length === 0) pending.push(`${JSON.stringify(event)}\n`);
       for (const w of watchers) w.write(`${JSON.stringify(event)}\n`);
     },
     close: async () => {
@@ -51,6 +56,7 @@ async function fakeApiServer(items: unknown[]): Promise<Fake> {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.flushHeaders();
       watchers.push(res);
+      for (const line of pending.splice(0)) res.write(line);
       return;
     }
     fake.lists++;
@@ -66,6 +72,12 @@ async function fakeApiServer(items: unknown[]): Promise<Fake> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
+}
+
+async function clientFor(url: string): Promise<KubeRestClient> {
+  const client = await KubeRestClient.fromKubeConfig(kubeConfigFor(url));
+  cleanup.push(async () => client.close());
+  return client;
 }
 
 function kubeConfigFor(url: string): KubeConfig {
@@ -96,7 +108,7 @@ afterEach(async () => {
 describe('CloudProfileInformerSource', () => {
   it('is synced after the first list and follows MODIFIED and DELETED events', async () => {
     const fake = await fakeApiServer([profile('local', '5')]);
-    const source = new CloudProfileInformerSource(kubeConfigFor(fake.url), pino({ level: 'silent' }));
+    const source = new CloudProfileInformerSource(await clientFor(fake.url), pino({ level: 'silent' }));
     cleanup.push(() => fake.close(), () => source.stop());
     expect(source.synced()).toBe(false);
     await source.start();
@@ -114,7 +126,7 @@ describe('CloudProfileInformerSource', () => {
 
   it('drops a profile that cannot be used instead of keeping a stale index', async () => {
     const fake = await fakeApiServer([profile('local', '5')]);
-    const source = new CloudProfileInformerSource(kubeConfigFor(fake.url), pino({ level: 'silent' }));
+    const source = new CloudProfileInformerSource(await clientFor(fake.url), pino({ level: 'silent' }));
     cleanup.push(() => fake.close(), () => source.stop());
     await source.start();
     await eventually(() => source.get('local') !== undefined);
@@ -127,7 +139,7 @@ describe('CloudProfileInformerSource', () => {
   it('restarts after a failed list and syncs then', async () => {
     const fake = await fakeApiServer([profile('local', '5')]);
     fake.failNextLists = 1;
-    const source = new CloudProfileInformerSource(kubeConfigFor(fake.url), pino({ level: 'silent' }));
+    const source = new CloudProfileInformerSource(await clientFor(fake.url), pino({ level: 'silent' }));
     cleanup.push(() => fake.close(), () => source.stop());
     await source.start();
     expect(source.synced()).toBe(false);

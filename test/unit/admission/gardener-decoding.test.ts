@@ -15,7 +15,8 @@ import { readCloudProfile, readShoot } from '../../../src/admission/object-shape
 import { patchOf, type AdmissionRequest, type AdmissionResponse } from '../../../src/admission/review.js';
 import { mutateShootReview, validateShootReview } from '../../../src/admission/shoot-handlers.js';
 import { runPlanCommand } from '../../../src/commands/plan.js';
-import { loadCloudProfileFiles, prepareCloudProfile } from '../../../src/webhook/cloudprofile-source.js';
+import { prepareCloudProfile } from '../../../src/catalogue/prepare.js';
+import { loadCloudProfileFiles } from '../../../src/catalogue/profile-files.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

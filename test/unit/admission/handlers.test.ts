@@ -9,7 +9,7 @@ import { patchOf, type AdmissionRequest } from '../../../src/admission/review.js
 import { mutateShootReview, validateShootReview } from '../../../src/admission/shoot-handlers.js';
 import { PENDING_SPEC_ANNOTATION } from '../../../src/core/rollout.js';
 import type { Shoot } from '../../../src/core/shoot.js';
-import { loadCloudProfileFiles } from '../../../src/webhook/cloudprofile-source.js';
+import { loadCloudProfileFiles } from '../../../src/catalogue/profile-files.js';
 
 const examples = join(import.meta.dirname, '..', '..', '..', 'examples');
 const profiles = loadCloudProfileFiles([join(examples, 'cloudprofile.yaml')]);

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatMicroTime,
-  LeaderElector,
-  type LeaseRecord,
-  type LeaseStore,
-  type StoredLease,
-} from '../../../src/scheduler/leader-election.js';
+import type { LeaseRecord, LeaseStore, StoredLease } from '../../../src/kube/lease-store.js';
+import { formatMicroTime, LeaderElector } from '../../../src/scheduler/leader-election.js';
 
 /** An in-memory Lease with optimistic concurrency, and a switch to make it fail. */
 class FakeLeaseStore implements LeaseStore {

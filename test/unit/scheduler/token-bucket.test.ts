@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../../src/scheduler/token-bucket.js';
+import { TokenBucket } from '../../../src/kube/token-bucket.js';
 import { ConcurrencyLimit } from '../../../src/scheduler/concurrency-limit.js';
 
 describe('TokenBucket', () => {

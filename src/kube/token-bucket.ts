@@ -1,6 +1,7 @@
 // Token bucket on requests per second to the API server: `burst` tokens, refilled at `qps` per
-// second. Every request the scheduler makes (GET, dry-run, update, status patch, events, lease,
-// informer list) takes one token; long-running watch streams take one token when they open.
+// second. As a client's rate limit (src/kube/request-accounting.ts), every request it makes (GET,
+// dry-run, update, status patch, events, lease, informer list) takes one token; long-running
+// watch streams take one token when they open.
 
 export interface TokenBucketOptions {
   qps: number;
