@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../../src/testing/cluster.js';
-import { installCrds } from '../../src/testing/crds.js';
-import { isAlive, spawnLogged, stopPid, type StartedProcess } from '../../src/testing/processes.js';
-import { SCHEDULER_USER, startWebhookProcess, type WebhookProcess } from '../../src/testing/webhook-process.js';
-import { registerWebhooks } from '../../src/testing/webhook-registration.js';
+import { startTestCluster, type TestCluster } from '../../tools/test-cluster/cluster.js';
+import { installCrds } from '../../tools/test-cluster/crds.js';
+import { isAlive, spawnLogged, stopPid, type StartedProcess } from '../../tools/test-cluster/processes.js';
+import { SCHEDULER_USER, startWebhookProcess, type WebhookProcess } from '../../tools/test-cluster/webhook-process.js';
+import { registerWebhooks } from '../../tools/test-cluster/webhook-registration.js';
 import {
   eventCounts,
   maintainedRuns,

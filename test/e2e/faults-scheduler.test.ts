@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKubeConfig } from '../../src/kube/config.js';
 import { KubeRestClient } from '../../src/kube/rest-client.js';
-import { stopPid } from '../../src/testing/processes.js';
+import { stopPid } from '../../tools/test-cluster/processes.js';
 import {
   eventCounts,
   maintainedRuns,

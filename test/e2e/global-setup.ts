@@ -6,11 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { parseAllDocuments } from 'yaml';
-import { MissingBinariesError, repoRoot, resolveBinaries } from '../../src/testing/binaries.js';
-import { startTestCluster, type TestCluster } from '../../src/testing/cluster.js';
-import { installCrds } from '../../src/testing/crds.js';
-import { SCHEDULER_USER, startWebhookProcess, type WebhookProcess } from '../../src/testing/webhook-process.js';
-import { registerWebhooks } from '../../src/testing/webhook-registration.js';
+import { MissingBinariesError, repoRoot, resolveBinaries } from '../../tools/test-cluster/binaries.js';
+import { startTestCluster, type TestCluster } from '../../tools/test-cluster/cluster.js';
+import { installCrds } from '../../tools/test-cluster/crds.js';
+import { SCHEDULER_USER, startWebhookProcess, type WebhookProcess } from '../../tools/test-cluster/webhook-process.js';
+import { registerWebhooks } from '../../tools/test-cluster/webhook-registration.js';
 import type { E2eContext } from './harness.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -23,10 +23,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { writeUserKubeconfig } from '../../src/testing/kubeconfig.js';
-import { runKubectl, type KubectlResult } from '../../src/testing/kubectl.js';
+import { writeUserKubeconfig } from '../../tools/test-cluster/kubeconfig.js';
+import { runKubectl, type KubectlResult } from '../../tools/test-cluster/kubectl.js';
 
-export type { KubectlResult } from '../../src/testing/kubectl.js';
+export type { KubectlResult } from '../../tools/test-cluster/kubectl.js';
 
 /** What global-setup provides (JSON-serialisable). */
 export interface E2eContext {

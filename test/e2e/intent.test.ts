@@ -5,7 +5,7 @@
 // what the user last wrote; and metadata.generation rose (by one) exactly when .spec changed.
 // The shoots use the latest versions so that maintenance itself has nothing to update.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopPid } from '../../src/testing/processes.js';
+import { stopPid } from '../../tools/test-cluster/processes.js';
 import { must, schedulerRbacYaml, seeded, startScheduler, type SchedulerChild } from './scheduler-support.js';
 import { applyYaml, ctx, getJson, kubeconfigFor, kubectl, uniqueName, waitFor } from './harness.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { resolveCertManagerCrds } from '../../src/testing/binaries.js';
+import { resolveCertManagerCrds } from '../../tools/test-cluster/binaries.js';
 import { applyYaml, kubectl, uniqueName, type KubectlResult } from './harness.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -3,9 +3,9 @@
 // "maintained exactly once" (spec, generation, status.lastMaintenance, Events, run log lines).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../../src/testing/binaries.js';
-import { spawnLogged, type StartedProcess } from '../../src/testing/processes.js';
-import type { KubectlResult } from '../../src/testing/kubectl.js';
+import { repoRoot } from '../../tools/test-cluster/binaries.js';
+import { spawnLogged, type StartedProcess } from '../../tools/test-cluster/processes.js';
+import type { KubectlResult } from '../../tools/test-cluster/kubectl.js';
 
 export const CLI = join(repoRoot(), 'dist', 'cli.js');
 

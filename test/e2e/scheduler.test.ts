@@ -1,7 +1,7 @@
 // The maintenance scheduler against a real kube-apiserver with the webhook registered: started as
 // `node dist/cli.js scheduler` with the scheduler's own client-certificate identity.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopPid } from '../../src/testing/processes.js';
+import { stopPid } from '../../tools/test-cluster/processes.js';
 import { applyYaml, ctx, getJson, kubeconfigFor, kubectl, uniqueName, waitFor } from './harness.js';
 import {
   must,

@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { Shoot } from '../core/shoot.js';
-import { effectiveShootWindow } from '../core/timewindow.js';
+import type { Shoot } from '../../src/core/shoot.js';
+import { effectiveShootWindow } from '../../src/core/timewindow.js';
 import { repoRoot } from './binaries.js';
 import { startTestCluster, type TestCluster } from './cluster.js';
 import { installCrds } from './crds.js';

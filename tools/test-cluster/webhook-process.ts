@@ -2,7 +2,7 @@
 // with a serving certificate from its own small CA, pointed at a test cluster.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeDevelopmentCertificates } from '../commands/certs.js';
+import { writeDevelopmentCertificates } from '../../src/commands/certs.js';
 import { repoRoot } from './binaries.js';
 import { freePort } from './free-port.js';
 import { waitForHttpsOk } from './https-probe.js';
