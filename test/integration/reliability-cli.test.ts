@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { EXAMPLES, pathsOf, readExample, setAt, type Path } from './helpers.js';
-import { CLI, requireBuild } from './reliability-process.js';
+import { CLI, requireBuild } from './webhook-child.js';
 
 requireBuild();
 const tmp = mkdtempSync(join(tmpdir(), 'sm-reliability-cli-'));

@@ -1,6 +1,6 @@
-// The webhook as the real command (`node dist/cli.js webhook`) in a child process, for the
-// reliability tests: they send signals to it, rotate its certificate files and read its peak
-// memory from /proc. Run `npm run build` first (dist/ is what runs).
+// The webhook as the real command (`node dist/cli.js webhook`) in a child process, for the tests
+// of "the webhook command": they send signals to it, rotate its certificate files and read its
+// peak memory from /proc. Run `npm run build` first (dist/ is what runs).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { Agent, request as httpsRequest } from 'node:https';

@@ -1,0 +1,225 @@
+// Graceful shutdown of the webhook: the app's shutdown() in process, and SIGTERM to the webhook
+// command under load.
+import { Agent, request as httpsRequest } from 'node:https';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SHUTDOWN_DELAY_SECONDS, DEFAULT_SHUTDOWN_GRACE_MS } from '../../src/webhook/app.js';
+import { httpsCall, readExample, type RunningApp, startApp } from './helpers.js';
+import { sleep, startWebhookChild } from './webhook-child.js';
+
+// The app in process: readiness off first, the listener closed, an in-flight request finished,
+// connections still open after the grace period closed.
+describe('in process', () => {
+  let running: RunningApp | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+
+  describe('graceful shutdown', () => {
+    it('turns readiness off first, stops accepting, and lets an in-flight request finish', async () => {
+      running = await startApp();
+      const r = running;
+      const body = Buffer.from(readExample('reviews/create-without-window.json'));
+      expect((await httpsCall(r.url, '/readyz', { ca: r.ca.certPem })).status).toBe(200);
+
+      // A request whose body is only half sent when the shutdown begins.
+      const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpsRequest(
+          `${r.url}/mutate/shoots`,
+          { method: 'POST', ca: r.ca.certPem, agent: false, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          },
+        );
+        req.on('error', reject);
+        req.write(body.subarray(0, 100));
+        // Send the rest only once the server is shutting down.
+        const finish = setInterval(() => {
+          if (r.app.webhook.notReadyReason() === 'shutting down') {
+            clearInterval(finish);
+            req.end(body.subarray(100));
+          }
+        }, 5);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const shutdown = r.app.webhook.shutdown(10_000);
+      expect(r.app.webhook.notReadyReason()).toBe('shutting down');
+      // A new connection is refused (listener closed) or, on the way there, answered 503.
+      const refused = await httpsCall(r.url, '/healthz', { ca: r.ca.certPem }).then(
+        (res) => `status ${res.status}`,
+        (err: NodeJS.ErrnoException) => err.code,
+      );
+      expect(['ECONNREFUSED', 'status 503']).toContain(refused);
+      const answered = await inFlight;
+      expect(answered.status).toBe(200);
+      expect(JSON.parse(answered.text).response.uid).toBe('3f7a1c2e-0001-4c1d-8a55-5b0c1e2d3f40');
+      await shutdown;
+    });
+
+    it('closes connections still open when the grace period ends', async () => {
+      running = await startApp();
+      const r = running;
+      const stuck = new Promise<string>((resolve) => {
+        const req = httpsRequest(`${r.url}/mutate/shoots`, {
+          method: 'POST',
+          ca: r.ca.certPem,
+          agent: false,
+          headers: { 'content-type': 'application/json', 'content-length': 1000 },
+        });
+        req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+        req.on('response', (res) => resolve(`status ${res.statusCode}`));
+        req.write('{');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await r.app.webhook.shutdown(200);
+      expect(await stuck).toMatch(/ECONNRESET|socket hang up|status 503/);
+    });
+  });
+});
+
+// SIGTERM to the webhook command under load. Every review that had reached the server before the
+// signal (among them slow ones whose body is still arriving) is answered 200; readiness reports
+// "shutting down" on a connection that is still served, before the listener closes; the process
+// exits 0 within its shutdown delay plus grace period. Requests that start after the signal get a
+// review, a 503 or no connection, never a broken answer; how many of each is reported.
+describe('the webhook command', () => {
+  const BODY = Buffer.from(readExample('reviews/create-without-window.json'));
+
+  interface Result {
+    status: number;
+    text: string;
+    error?: string;
+    /** When the client began it (ms since epoch). */
+    began?: number;
+  }
+
+  /** A review whose body is sent in two parts; the second when `release` resolves. */
+  function slowReview(url: string, ca: string, release: Promise<void>): Promise<Result> {
+    return new Promise((resolve) => {
+      const req = httpsRequest(
+        `${url}/mutate/shoots`,
+        { method: 'POST', ca, agent: false, headers: { 'content-type': 'application/json', 'content-length': BODY.length } },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', (err: NodeJS.ErrnoException) => resolve({ status: 0, text: '', error: err.code ?? err.message }));
+      req.write(BODY.subarray(0, 200));
+      void release.then(() => req.end(BODY.subarray(200)));
+    });
+  }
+
+  function quickCall(url: string, path: string, ca: string, agent: Agent | false, body?: Buffer): Promise<Result> {
+    return new Promise((resolve) => {
+      const headers: Record<string, string | number> = body ? { 'content-type': 'application/json', 'content-length': body.length } : {};
+      const req = httpsRequest(`${url}${path}`, { method: body ? 'POST' : 'GET', ca, agent, headers }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => resolve({ status: 0, text: '', error: err.code ?? err.message }));
+      req.end(body);
+    });
+  }
+
+  describe('SIGTERM under load', () => {
+    it('answers every review already in flight, reports not-ready first and exits within the grace period', { timeout: 60_000 }, async () => {
+      const w = await startWebhookChild();
+      const ca = w.ca.certPem;
+      const keepAlive = new Agent({ keepAlive: true, maxSockets: 6 });
+      const probeAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        // Open the probe connection before the signal, as kubelet keeps one.
+        expect((await quickCall(w.url, '/readyz', ca, probeAgent)).status).toBe(200);
+
+        let releaseSlow: () => void = () => undefined;
+        const release = new Promise<void>((resolve) => (releaseSlow = resolve));
+        const SLOW = 20;
+        const slow = Array.from({ length: SLOW }, () => slowReview(w.url, ca, release));
+
+        // A bounded load loop; each result carries when it began.
+        let signalledAt = 0;
+        const results: Result[] = [];
+        const started = Date.now();
+        // Past the shutdown delay: the load sees the draining phase and the closed listener.
+        const LOAD_MS = 1_000 + DEFAULT_SHUTDOWN_DELAY_SECONDS * 1000 + 1_500;
+        const loop = async (agent: Agent | false) => {
+          while (Date.now() - started < LOAD_MS) {
+            const began = Date.now();
+            const r = await quickCall(w.url, '/mutate/shoots', ca, agent, BODY);
+            results.push({ ...r, began });
+            if (r.status !== 200) await sleep(20);
+          }
+        };
+        const loops = [...Array.from({ length: 6 }, () => loop(keepAlive)), ...Array.from({ length: 2 }, () => loop(false))];
+
+        await sleep(1_000);
+        signalledAt = Date.now();
+        process.kill(w.pid, 'SIGTERM');
+        // Readiness, asked on the existing probe connection right after the signal.
+        let readiness: Result = { status: 0, text: '' };
+        for (let i = 0; i < 50 && readiness.status !== 503; i++) {
+          readiness = await quickCall(w.url, '/readyz', ca, probeAgent);
+          if (readiness.status === 0) break;
+        }
+        releaseSlow();
+        const slowResults = await Promise.all(slow);
+        await Promise.all(loops);
+        const [code, signal] = await Promise.race([
+          w.exited,
+          sleep(DEFAULT_SHUTDOWN_DELAY_SECONDS * 1000 + DEFAULT_SHUTDOWN_GRACE_MS + 5_000).then(() => [-1, null] as [number, null]),
+        ]);
+        const exitMs = Date.now() - signalledAt;
+
+        const isReview = (r: Result) => r.status === 200 && r.text.includes('"response"');
+        // Begun well before the signal (a review takes a few ms): these were on the server.
+        const GUARD_MS = 100;
+        const before = results.filter((r) => (r.began ?? 0) < signalledAt - GUARD_MS);
+        const racing = results.filter((r) => (r.began ?? 0) >= signalledAt - GUARD_MS && (r.began ?? 0) < signalledAt);
+        const after = results.filter((r) => (r.began ?? 0) >= signalledAt);
+        // Begun while draining (the shutdown delay, less a margin for the request to arrive).
+        const delayEnd = signalledAt + DEFAULT_SHUTDOWN_DELAY_SECONDS * 1000;
+        const draining = after.filter((r) => (r.began ?? 0) < delayEnd - 200);
+        const closed = after.filter((r) => (r.began ?? 0) >= delayEnd + 500);
+        const refusedAfter = after.filter((r) => !isReview(r));
+        const describeAll = (rs: Result[]) => JSON.stringify(countBy(rs.map((r) => (isReview(r) ? 'review' : (r.error ?? String(r.status))))));
+        process.stdout.write(
+          `[reliability] SIGTERM under load: ${before.length} reviews begun before the signal (${before.filter(isReview).length} answered 200), ` +
+            `${SLOW} slow reviews in flight (${slowResults.filter(isReview).length} answered 200), ` +
+            `${racing.length} begun within ${GUARD_MS} ms before it (${describeAll(racing)}), ` +
+            `${after.length} begun after (${after.filter(isReview).length} answered, ${refusedAfter.length} refused: ` +
+            `${JSON.stringify(countBy(refusedAfter.map((r) => r.error ?? String(r.status))))}); of these ${draining.length} while draining (${describeAll(draining)}), ` +
+            `${closed.length} after the listener closed (${describeAll(closed)}); readyz after the signal: ${readiness.status} ${readiness.text.trim()}; ` +
+            `exit ${code ?? signal} after ${exitMs} ms\n`,
+        );
+        expect(slowResults.filter((r) => !isReview(r))).toEqual([]);
+        expect(before.filter((r) => !isReview(r)).slice(0, 5)).toEqual([]);
+        expect(before.length).toBeGreaterThan(50);
+        // Not-ready while the connection is still served.
+        expect(readiness.status).toBe(503);
+        expect(readiness.text).toMatch(/not ready|shutting down|Service Unavailable/i);
+        // Nothing begun after the signal gets a broken answer: a review, a 503, or no connection.
+        for (const r of [...racing, ...after]) expect(isReview(r) || r.status === 503 || r.status === 0).toBe(true);
+        // While draining the server still serves: nothing refused.
+        expect(draining.filter((r) => !isReview(r)).map((r) => r.error ?? String(r.status))).toEqual([]);
+        expect(draining.length).toBeGreaterThan(50);
+        expect(code).toBe(0);
+        expect(exitMs).toBeLessThan(DEFAULT_SHUTDOWN_DELAY_SECONDS * 1000 + DEFAULT_SHUTDOWN_GRACE_MS);
+      } finally {
+        keepAlive.destroy();
+        probeAgent.destroy();
+        await w.stop();
+      }
+    });
+  });
+
+  function countBy(values: string[]): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const v of values) out[v] = (out[v] ?? 0) + 1;
+    return out;
+  }
+});
