@@ -9,30 +9,28 @@ import { KubeRestClient } from '../../src/kube/rest-client.js';
 import { stopPid } from '../../tools/test-cluster/processes.js';
 import {
   eventCounts,
+  leaseHolder,
   maintainedRuns,
   must,
-  schedulerRbacYaml,
+  schedulerAsDeployed,
   seeded,
   shootYaml,
-  startScheduler,
   windowElsewhere,
   type EventJson,
   type SchedulerChild,
   type ShootJson,
 } from './scheduler-support.js';
-import { applyYaml, ctx, getJson, kubeconfigFor, kubectl, uniqueName, waitFor } from './harness.js';
+import { applyYaml, ctx, getJson, kubectl, uniqueName, waitFor } from './harness.js';
 
 const SEED = Number(process.env.FAULTS_SEED ?? 20261124);
 
 async function setUpNamespace(namespace: string): Promise<void> {
   await must(kubectl(['create', 'namespace', namespace]));
-  await must(applyYaml(schedulerRbacYaml(ctx().webhook.schedulerUser, namespace, `faults-${namespace}`)));
 }
 
 async function tearDownNamespace(namespace: string, replicas: SchedulerChild[]): Promise<void> {
   for (const r of replicas) await stopPid(r.process.pid);
   await kubectl(['delete', 'namespace', namespace, '--wait=false']);
-  await kubectl(['delete', 'clusterrole,clusterrolebinding', `faults-${namespace}`]);
 }
 
 async function shoots(namespace: string): Promise<ShootJson[]> {
@@ -54,22 +52,16 @@ async function putConflicts(): Promise<number> {
   return total;
 }
 
-async function leaseHolder(namespace: string, name: string): Promise<string> {
-  const r = await kubectl(['get', 'lease', name, '-n', namespace, '-o', 'jsonpath={.spec.holderIdentity}']);
-  return r.code === 0 ? r.stdout.trim() : '';
-}
 
 describe('the leader SIGKILLed in the middle of a burst of maintenance runs', () => {
   const namespace = uniqueName('faults-kill');
-  const leaseName = uniqueName('lease');
   const ROUNDS = 3;
   const PER_ROUND = 16;
   const timing = ['--lease-duration', '6s', '--renew-deadline', '4s', '--retry-period', '1s'];
-  let kubeconfig = '';
   const replicas: SchedulerChild[] = [];
   const all: SchedulerChild[] = [];
   const start = (identity: string) => {
-    const r = startScheduler({ kubeconfig, dir: ctx().dir, namespace, leaseName, identity, extra: timing });
+    const r = schedulerAsDeployed(identity, timing);
     replicas.push(r);
     all.push(r);
   };
@@ -80,7 +72,6 @@ describe('the leader SIGKILLed in the middle of a burst of maintenance runs', ()
       shootYaml({ name: `r${Math.floor(i / PER_ROUND)}-s${String(i % PER_ROUND).padStart(2, '0')}`, namespace, cloudProfile: ctx().cloudProfileName, window: windowElsewhere() }),
     );
     await must(applyYaml(docs.join('---\n')));
-    kubeconfig = kubeconfigFor(ctx().webhook.schedulerUser);
     start('kill-0a');
     start('kill-0b');
   });
@@ -92,7 +83,7 @@ describe('the leader SIGKILLed in the middle of a burst of maintenance runs', ()
     const rounds: string[] = [];
     let caughtBetween = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const holder = await waitFor(() => leaseHolder(namespace, leaseName), 30_000);
+      const holder = await waitFor(() => leaseHolder(), 30_000);
       const leader = replicas.find((r) => r.identity === holder);
       const standby = replicas.find((r) => r.identity !== holder);
       if (!leader || !standby) throw new Error(`unexpected lease holder ${holder}`);
@@ -116,7 +107,7 @@ describe('the leader SIGKILLed in the middle of a burst of maintenance runs', ()
       caughtBetween += between.length;
       const untouched = atKill.filter((x) => x.metadata.generation === 1).length;
 
-      await waitFor(async () => (await leaseHolder(namespace, leaseName)) === standby.identity, 30_000, 250);
+      await waitFor(async () => (await leaseHolder()) === standby.identity, 30_000, 250);
       const takeoverMs = Date.now() - killedAt;
       expect(takeoverMs).toBeLessThan(6_000 + 2 * 1_000 + 2_000);
       rounds.push(`round ${round}: killed ${killAfterMs} ms after the first run, ${untouched}/${PER_ROUND} untouched, ${between.length} between update and status (${between.join(' ')}), takeover ${takeoverMs} ms`);
@@ -172,13 +163,12 @@ describe('the leader SIGKILLed in the middle of a burst of maintenance runs', ()
 
 describe('a conflict storm: another client updates the Shoot all through its maintenance', () => {
   const namespace = uniqueName('faults-storm');
-  const leaseName = uniqueName('lease');
   let scheduler: SchedulerChild | undefined;
 
   beforeAll(async () => {
     await setUpNamespace(namespace);
     await must(applyYaml(shootYaml({ name: 'stormy', namespace, cloudProfile: ctx().cloudProfileName, window: windowElsewhere() })));
-    scheduler = startScheduler({ kubeconfig: kubeconfigFor(ctx().webhook.schedulerUser), dir: ctx().dir, namespace, leaseName, identity: 'storm-1' });
+    scheduler = schedulerAsDeployed('storm-1');
     await waitFor(() => scheduler?.lines().some((l) => l.msg === 'became leader'), 30_000);
   });
 

@@ -47,8 +47,21 @@ export interface E2eContext {
     /** CA of the webhook's serving certificate (to call /metrics etc. directly). */
     caCertPem: string;
     logPath: string;
-    /** The identity passed as --scheduler-user. */
+    /** The identity passed as --scheduler-user: the scheduler's ServiceAccount. */
     schedulerUser: string;
+    /** The webhook runs as its ServiceAccount, with the RBAC of manifests/webhook/rbac.yaml. */
+    username: string;
+    kubeconfigPath: string;
+  };
+  /**
+   * How the suite runs the scheduler: as its ServiceAccount with the RBAC of
+   * manifests/scheduler/rbac.yaml (applied as shipped), so its Lease is the one that Role names.
+   */
+  scheduler: {
+    kubeconfigPath: string;
+    username: string;
+    leaseNamespace: string;
+    leaseName: string;
   };
   /** Name of the CloudProfile from examples/cloudprofile.yaml. */
   cloudProfileName: string;
