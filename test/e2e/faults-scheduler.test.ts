@@ -53,6 +53,54 @@ async function putConflicts(): Promise<number> {
 }
 
 
+/**
+ * A ValidatingAdmissionPolicy (kube-apiserver's own CEL admission) that refuses the scheduler's
+ * writes of shoots/status in one namespace: its runs there land their spec update and then fail
+ * at the status patch, so a kill afterwards is certain to cut a run between the two.
+ */
+function holdStatusPolicy(name: string, namespace: string): string {
+  return `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: { name: ${name} }
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+      - { apiGroups: ["core.gardener.cloud"], apiVersions: ["*"], operations: ["UPDATE"], resources: ["shoots/status"] }
+  matchConditions:
+    - { name: the-scheduler, expression: "request.userInfo.username == '${ctx().scheduler.username}'" }
+  validations:
+    - { expression: "false", message: "e2e: the scheduler's status writes are held back" }
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: { name: ${name} }
+spec:
+  policyName: ${name}
+  validationActions: [Deny]
+  matchResources:
+    namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: ${namespace} } }
+`;
+}
+
+/** Whether the scheduler may write the status of a shoot now: a dry-run status patch sent as the scheduler. */
+async function schedulerMayWriteStatus(namespace: string, shoot: string): Promise<boolean> {
+  const client = await KubeRestClient.fromKubeConfig(loadKubeConfig(ctx().scheduler.kubeconfigPath));
+  try {
+    await client.request({
+      method: 'PATCH',
+      path: `/apis/core.gardener.cloud/v1beta1/namespaces/${namespace}/shoots/${shoot}/status`,
+      query: { dryRun: 'All' },
+      body: { status: { isHibernated: false } },
+      contentType: 'application/merge-patch+json',
+    });
+    return true;
+  } catch (err) {
+    if (String((err as Error).message).includes('status writes are held back')) return false;
+    throw err;
+  }
+}
+
 describe('the leader SIGKILLed in the middle of a burst of maintenance runs', () => {
   const namespace = uniqueName('faults-kill');
   const ROUNDS = 3;
@@ -92,10 +140,27 @@ describe('the leader SIGKILLed in the middle of a burst of maintenance runs', ()
 
       // The burst: `maintain` on this round's shoots at once (4 runs at a time, 10 qps).
       const names = Array.from({ length: PER_ROUND }, (_, i) => `r${round}-s${String(i).padStart(2, '0')}`);
+      // Round 0 makes the cut certain: the leader's status writes are refused, and it is killed
+      // once runs have landed their spec update without a status. The other rounds kill it at a
+      // seeded random point of the burst.
+      const cut = round === 0;
+      const policy = `${namespace}-hold-status`;
+      if (cut) {
+        await must(applyYaml(holdStatusPolicy(policy, namespace)));
+        await waitFor(async () => !(await schedulerMayWriteStatus(namespace, names[0] as string)), 30_000, 250);
+      }
       await must(kubectl(['annotate', 'shoots', ...names, '-n', namespace, 'gardener.cloud/operation=maintain']));
-      await waitFor(() => leader.lines().some((l) => l.msg === 'maintenance run' && String(l.shoot).includes(`/r${round}-`)), 30_000, 20);
-      const killAfterMs = Math.floor(random() * 2_500);
-      await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+      let killAfterMs = 0;
+      if (cut) {
+        await waitFor(async () => {
+          const xs = (await shoots(namespace)).filter((x) => names.includes(x.metadata.name));
+          return xs.some((x) => x.metadata.generation === 2 && !x.status?.lastMaintenance);
+        }, 60_000, 100);
+      } else {
+        await waitFor(() => leader.lines().some((l) => l.msg === 'maintenance run' && String(l.shoot).includes(`/r${round}-`)), 30_000, 20);
+        killAfterMs = Math.floor(random() * 2_500);
+        await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+      }
       const killedAt = Date.now();
       process.kill(leader.process.pid, 'SIGKILL');
       await leader.process.exited;
@@ -106,10 +171,15 @@ describe('the leader SIGKILLed in the middle of a burst of maintenance runs', ()
       const between = atKill.filter((x) => x.metadata.generation === 2 && !x.status?.lastMaintenance).map((x) => x.metadata.name);
       caughtBetween += between.length;
       const untouched = atKill.filter((x) => x.metadata.generation === 1).length;
+      // The standby may write statuses again (it cannot act before the dead leader's lease expires).
+      if (cut) {
+        await must(kubectl(['delete', 'validatingadmissionpolicybinding,validatingadmissionpolicy', policy]));
+        await waitFor(() => schedulerMayWriteStatus(namespace, names[0] as string), 30_000, 250);
+      }
 
       await waitFor(async () => (await leaseHolder()) === standby.identity, 60_000, 250);
       const takeoverMs = Date.now() - killedAt; // printed, not asserted
-      rounds.push(`round ${round}: killed ${killAfterMs} ms after the first run, ${untouched}/${PER_ROUND} untouched, ${between.length} between update and status (${between.join(' ')}), takeover ${takeoverMs} ms`);
+      rounds.push(`round ${round}: killed ${cut ? 'with status writes held back' : `${killAfterMs} ms after the first run`}, ${untouched}/${PER_ROUND} untouched, ${between.length} between update and status (${between.join(' ')}), takeover ${takeoverMs} ms`);
       // The killed replica comes back as the new standby.
       start(`kill-${round + 1}`);
     }
@@ -150,6 +220,8 @@ describe('the leader SIGKILLed in the middle of a burst of maintenance runs', ()
         `  runs caught between update and status: ${caughtBetween}; maintained twice: ${twice.length}; ` +
         `without lastMaintenance afterwards: ${lostStatus.length} (${lostStatus.join(' ')}); without a KubernetesVersionMaintenance Event: ${withoutEvent.length} (${withoutEvent.join(' ')})\n`,
     );
+    // The fault happened: runs were cut between their spec update and their status patch.
+    expect(caughtBetween).toBeGreaterThan(0);
     expect(twice).toEqual([]);
     // A run cut between its spec update and its status patch must not lose its record: the
     // record rides in the update (maintenance.gardener.cloud/last-maintenance) and the next
