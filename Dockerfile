@@ -9,8 +9,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# dist/testing is the local test-cluster tooling: not part of the product.
-RUN npm run build && rm -rf dist/testing
+RUN npm run build
 
 # Runtime stage: production dependencies and the compiled program only (no sources, tests,
 # dev dependencies or npm cache).

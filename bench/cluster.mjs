@@ -15,7 +15,7 @@
 //   BENCH_CONCURRENCY (16) change the sizes.
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { CLI, emitResult, importDist, log, machine, percentile, residentMiB, round, sleep } from './lib/common.mjs';
+import { CLI, emitResult, importTools, log, machine, percentile, residentMiB, round, sleep } from './lib/common.mjs';
 import { kubeClient, pool } from './lib/kube-http.mjs';
 import { groupBy, parseMetrics, sumOf } from './lib/prometheus.mjs';
 
@@ -35,11 +35,11 @@ const MAX_IN_FLIGHT = 4 + 1;
 const GROUP = 'core.gardener.cloud';
 const SHOOTS_API = '/apis/core.gardener.cloud/v1beta1';
 
-const { startTestCluster, startWebhookProcess, registerWebhooks } = await importDist('testing/cluster.js');
-const { installCrds } = await importDist('testing/crds.js');
-const { SCHEDULER_USER } = await importDist('testing/webhook-process.js');
-const { spawnLogged, stopProcess, tailOf } = await importDist('testing/processes.js');
-const { freePort } = await importDist('testing/free-port.js');
+const { startTestCluster, startWebhookProcess, registerWebhooks } = await importTools('cluster.js');
+const { installCrds } = await importTools('crds.js');
+const { SCHEDULER_USER } = await importTools('webhook-process.js');
+const { spawnLogged, stopProcess, tailOf } = await importTools('processes.js');
+const { freePort } = await importTools('free-port.js');
 
 const say = (line) => log(PART, line);
 const result = {
@@ -147,7 +147,7 @@ function requestDeltas(before, after) {
 
 /** The webhook's own /metrics (its serving CA). */
 async function webhookMetrics(webhook) {
-  const { httpsGet } = await importDist('testing/https-probe.js');
+  const { httpsGet } = await importTools('https-probe.js');
   const res = await httpsGet(`${webhook.url}/metrics`, { ca: webhook.caCertPem });
   return parseMetrics(res.body);
 }

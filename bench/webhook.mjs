@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_DIR, benchSeconds, CLI, emitResult, importDist, log, machine, residentMiB, round, sleep } from './lib/common.mjs';
+import { BENCH_DIR, benchSeconds, CLI, emitResult, importDist, importTools, log, machine, residentMiB, round, sleep } from './lib/common.mjs';
 import { checkAnswer, CLOUD_PROFILE_FILE, scenarios } from './webhook/bodies.mjs';
 
 const PART = 'webhook';
@@ -18,8 +18,8 @@ const CONNECTIONS = [10, 64];
 const seconds = benchSeconds(10);
 
 const { createCertificateAuthority, createSignedCertificate } = await importDist('pki/certificates.js');
-const { spawnLogged, stopProcess, tailOf } = await importDist('testing/processes.js');
-const { freePorts } = await importDist('testing/free-port.js');
+const { spawnLogged, stopProcess, tailOf } = await importTools('processes.js');
+const { freePorts } = await importTools('free-port.js');
 
 function post(url, ca, body) {
   return new Promise((resolve, reject) => {

@@ -160,7 +160,8 @@ for unwanted in src test bench scripts tsconfig.json .git certs coverage; do
   [ ! -e "$app/$unwanted" ] || fail "the final image contains $workdir/$unwanted"
 done
 [ -z "$(find "$app/dist" -name '*.ts' -not -name '*.d.ts' -print -quit)" ] || fail "TypeScript sources in dist/"
-[ ! -e "$app/dist/testing" ] || fail "the final image contains the test-cluster tooling (dist/testing)"
+# The test-cluster tooling lives in tools/ and builds into build/, never into dist/.
+[ ! -e "$app/dist/testing" ] && [ ! -e "$app/tools" ] && [ ! -e "$app/build" ] || fail "the final image contains the test-cluster tooling"
 ok "no sources, tests or tooling in the final image"
 
 # Dev-only packages are the lockfile entries marked "dev": true (a devDependency that a

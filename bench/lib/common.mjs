@@ -19,6 +19,18 @@ export async function importDist(relative) {
   }
 }
 
+/** The test-cluster tooling, built apart from the product (`npm run build:tools`) into build/tools/test-cluster/. */
+export const TOOLS = join(REPO_ROOT, 'build', 'tools', 'test-cluster');
+
+/** Imports a module of the test-cluster tooling, e.g. importTools('cluster.js'). */
+export async function importTools(relative) {
+  try {
+    return await import(pathToFileURL(join(TOOLS, relative)).href);
+  } catch (err) {
+    throw new Error(`cannot load build/tools/test-cluster/${relative} (run \`npm run build:tools\` first): ${err.message}`, { cause: err });
+  }
+}
+
 /** Seconds per load run: BENCH_SECONDS (default `fallback`). */
 export function benchSeconds(fallback) {
   const raw = process.env.BENCH_SECONDS;

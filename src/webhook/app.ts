@@ -2,18 +2,18 @@
 // tests). HTTPS only (TLS ≥ 1.2), the serving certificate swapped in place on reload; bodies are
 // JSON up to 3 MiB; every client error is a one-line text with a 4xx status, never a 500.
 import type { Server as HttpsServer } from 'node:https';
-import type { TLSSocket } from 'node:tls';
-import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdmissionDeps } from '../admission/handler-deps.js';
 import { MalformedReviewError, oneLine, parseJsonDocument } from '../admission/review.js';
+import { BODY_LIMIT_BYTES, replyClientError } from './client-errors.js';
 import { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
-import { admissionRoutes, isAdmissionRoute } from './routes/admission-routes.js';
+import { admissionRoutes } from './routes/admission-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import type { ReloadResult, ServingCertificate } from './serving-certificate.js';
 
-export const BODY_LIMIT_BYTES = 3 * 1024 * 1024;
+export { BODY_LIMIT_BYTES };
 export const MIN_TLS_VERSION = 'TLSv1.2';
 export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
 /** How long a stopping webhook reports not-ready while still serving (cf. kube-apiserver's --shutdown-delay-duration). */
@@ -57,22 +57,6 @@ declare module 'fastify' {
 export type WebhookApp = FastifyInstance<HttpsServer>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function clientErrorReason(err: FastifyError): { status: number; reason: string } {
-  if (err instanceof MalformedReviewError) return { status: 400, reason: err.message };
-  switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, reason: `request body is larger than ${BODY_LIMIT_BYTES} bytes` };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, reason: 'content-type must be application/json' };
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, reason: 'request body is empty' };
-    default: {
-      const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
-      return { status, reason: err.message || 'bad request' };
-    }
-  }
-}
 
 export function buildApp(deps: WebhookAppDeps): WebhookApp {
   const initial = deps.certificates.current();
@@ -152,31 +136,9 @@ export function buildApp(deps: WebhookAppDeps): WebhookApp {
     }
   });
 
-  if (deps.clientCaPem) {
-    app.addHook('onRequest', async (request, reply) => {
-      const url = request.routeOptions.url;
-      if (!isAdmissionRoute(url) && url !== '/metrics') return;
-      const socket = request.raw.socket as TLSSocket;
-      if (!socket.authorized) {
-        return reply.code(401).type('text/plain; charset=utf-8').send('a client certificate signed by the configured CA is required\n');
-      }
-    });
-  }
-
-  app.addHook('onResponse', async (request, reply) => {
-    const url = request.routeOptions.url;
-    if (isAdmissionRoute(url)) metrics.latency.observe({ route: url }, reply.elapsedTime / 1000);
-  });
-
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    const { status, reason } = clientErrorReason(err);
-    const url = request.routeOptions.url;
-    if (isAdmissionRoute(url)) metrics.requests.inc({ route: url, operation: 'unknown', outcome: 'malformed' });
-    const known = err instanceof MalformedReviewError || (err.statusCode !== undefined && err.statusCode < 500);
-    if (!known) request.log.error({ err }, 'unexpected error while reading a request');
-    else request.log.debug({ status, reason }, 'request refused');
-    return reply.code(status).type('text/plain; charset=utf-8').send(`${oneLine(reason, 300)}\n`);
-  });
+  // The client-certificate check, the latency metric and the count of malformed reviews are
+  // hooks of the plugins whose routes they apply to (routes/admission-routes.ts, metrics-routes.ts).
+  app.setErrorHandler(replyClientError);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).type('text/plain; charset=utf-8').send(`no route ${request.method} ${oneLine(request.url, 200)}\n`),
   );
@@ -189,8 +151,9 @@ export function buildApp(deps: WebhookAppDeps): WebhookApp {
       expiryWarningDays: deps.expiryWarningDays,
     },
     metrics,
+    requireClientCertificate: deps.clientCaPem !== undefined,
   });
   app.register(healthRoutes, { notReadyReason });
-  app.register(metricsRoutes, { metrics });
+  app.register(metricsRoutes, { metrics, requireClientCertificate: deps.clientCaPem !== undefined });
   return app;
 }

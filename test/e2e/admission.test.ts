@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { repoRoot } from '../../src/testing/binaries.js';
+import { repoRoot } from '../../tools/test-cluster/binaries.js';
 import { applyYaml, ctx, getJson, kubectl, uniqueName, waitFor, type KubectlResult } from './harness.js';
 
 const VALIDATE_SHOOTS = 'validate.shoots.maintenance.gardener.cloud';

@@ -48,6 +48,25 @@ describe('the test cluster', () => {
     expect(profile.metadata.name).toBe(ctx().cloudProfileName);
   });
 
+  it('runs the webhook and the scheduler as their ServiceAccounts, with exactly the RBAC of manifests/', async () => {
+    const can = async (kubeconfig: string, ...args: string[]) => (await kubectl(['auth', 'can-i', ...args], { kubeconfig })).stdout.trim();
+    for (const { kubeconfigPath, username } of [ctx().scheduler, ctx().webhook]) {
+      const whoami = await kubectl(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], { kubeconfig: kubeconfigPath });
+      expect(whoami.code, whoami.stderr).toBe(0);
+      expect(whoami.stdout.trim()).toBe(username);
+    }
+    expect(ctx().webhook.schedulerUser).toBe(ctx().scheduler.username);
+    const { kubeconfigPath: scheduler, leaseNamespace, leaseName } = ctx().scheduler;
+    expect(await can(scheduler, 'update', 'shoots.core.gardener.cloud', '-n', namespace)).toBe('yes');
+    expect(await can(scheduler, 'patch', 'shoots.core.gardener.cloud/status', '-n', namespace)).toBe('yes');
+    expect(await can(scheduler, 'create', 'shoots.core.gardener.cloud', '-n', namespace)).toBe('no');
+    expect(await can(scheduler, 'update', `leases.coordination.k8s.io/${leaseName}`, '-n', leaseNamespace)).toBe('yes');
+    expect(await can(scheduler, 'update', 'leases.coordination.k8s.io/another', '-n', leaseNamespace)).toBe('no');
+    const webhook = ctx().webhook.kubeconfigPath;
+    expect(await can(webhook, 'watch', 'cloudprofiles.core.gardener.cloud')).toBe('yes');
+    expect(await can(webhook, 'get', 'shoots.core.gardener.cloud', '-n', namespace)).toBe('no');
+  });
+
   it('authenticates users by client certificate and authorizes them by RBAC', async () => {
     const alice = kubeconfigFor('alice', ['e2e-developers']);
     const whoami = await kubectl(['auth', 'whoami', '-o', 'json'], { kubeconfig: alice });

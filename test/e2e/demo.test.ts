@@ -1,4 +1,4 @@
-// `npm run demo` as a user runs it: `node dist/testing/demo.js` (after the build) from the
+// `npm run demo` as a user runs it: `node build/tools/test-cluster/demo.js` (after `npm run build && npm run build:tools`) from the
 // repository root. The `export KUBECONFIG=…` line and the maintenance commands it prints are run
 // as printed, through bash, with real kubectl (the run's kubectl.1.33 as `kubectl` on PATH);
 // then SIGINT (Ctrl-C) stops the demo and everything it started.
@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULT_SCHEDULER_USER } from '../../src/admission/handler-deps.js';
-import { repoRoot } from '../../src/testing/binaries.js';
-import { runKubectl } from '../../src/testing/kubectl.js';
-import { commandLineOf, isAlive, spawnLogged, stopPid, tailOf, type StartedProcess } from '../../src/testing/processes.js';
+import { repoRoot } from '../../tools/test-cluster/binaries.js';
+import { runKubectl } from '../../tools/test-cluster/kubectl.js';
+import { commandLineOf, isAlive, spawnLogged, stopPid, tailOf, type StartedProcess } from '../../tools/test-cluster/processes.js';
 import { ctx, waitFor } from './harness.js';
 
 const root = repoRoot();
@@ -100,7 +100,7 @@ beforeAll(async () => {
 
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.KUBECONFIG;
-  demo = spawnLogged({ name: 'demo', command: process.execPath, args: [join(root, 'dist', 'testing', 'demo.js')], logPath: join(tmp, 'demo.log'), cwd: root, env });
+  demo = spawnLogged({ name: 'demo', command: process.execPath, args: [join(root, 'build', 'tools', 'test-cluster', 'demo.js')], logPath: join(tmp, 'demo.log'), cwd: root, env });
   await waitFor(() => {
     if (demo.hasExited()) throw new Error(`the demo exited during start:\n${tailOf(demo.logPath, 40)}`);
     return demoOutput().includes('Ctrl-C stops everything.');

@@ -6,16 +6,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCluster, type TestCluster } from '../../src/testing/cluster.js';
-import { installCrds } from '../../src/testing/crds.js';
-import { isAlive, spawnLogged, stopPid, type StartedProcess } from '../../src/testing/processes.js';
-import { SCHEDULER_USER, startWebhookProcess, type WebhookProcess } from '../../src/testing/webhook-process.js';
-import { registerWebhooks } from '../../src/testing/webhook-registration.js';
+import { startTestCluster, type TestCluster } from '../../tools/test-cluster/cluster.js';
+import { installCrds } from '../../tools/test-cluster/crds.js';
+import { isAlive, spawnLogged, stopPid, type StartedProcess } from '../../tools/test-cluster/processes.js';
+import {
+  createServiceAccountIdentity,
+  SCHEDULER_RBAC_MANIFEST,
+  WEBHOOK_RBAC_MANIFEST,
+  type ServiceAccountIdentity,
+} from '../../tools/test-cluster/service-account-identity.js';
+import { startWebhookProcess, type WebhookProcess } from '../../tools/test-cluster/webhook-process.js';
+import { registerWebhooks } from '../../tools/test-cluster/webhook-registration.js';
 import {
   eventCounts,
   maintainedRuns,
   must,
-  schedulerRbacYaml,
   shootYaml,
   startScheduler,
   windowElsewhere,
@@ -32,6 +37,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let cluster: TestCluster;
 let webhook: WebhookProcess;
 let scheduler: SchedulerChild | undefined;
+let schedulerIdentity: ServiceAccountIdentity;
 const restarted: StartedProcess[] = [];
 const namespace = 'faults-restart';
 const profileName = 'local';
@@ -59,11 +65,13 @@ const events = async (): Promise<EventJson[]> => (JSON.parse(await must(cluster.
 beforeAll(async () => {
   cluster = await startTestCluster({ log });
   await installCrds(cluster, { log });
-  webhook = await startWebhookProcess({ cluster, log });
+  // As deployed: both run as their ServiceAccounts with the RBAC of manifests/ as shipped.
+  const webhookIdentity = await createServiceAccountIdentity(cluster, WEBHOOK_RBAC_MANIFEST, { log });
+  schedulerIdentity = await createServiceAccountIdentity(cluster, SCHEDULER_RBAC_MANIFEST, { log });
+  webhook = await startWebhookProcess({ cluster, log, kubeconfigPath: webhookIdentity.kubeconfigPath, schedulerUser: schedulerIdentity.username });
   await registerWebhooks(cluster, webhook, { log });
   await must(cluster.kubectl(['apply', '-f', join(import.meta.dirname, '..', '..', 'examples', 'cloudprofile.yaml')]));
   await must(cluster.kubectl(['create', 'namespace', namespace]));
-  await must(cluster.kubectl(['apply', '-f', '-'], { input: schedulerRbacYaml(SCHEDULER_USER, namespace, 'faults-restart') }));
 }, 120_000);
 
 afterAll(async () => {
@@ -82,10 +90,10 @@ describe('kube-apiserver stopped and restarted during a maintenance window', () 
     const docs = Array.from({ length: SHOOTS }, (_, i) => shootYaml({ name: `w${i}`, namespace, cloudProfile: profileName, window }));
     await must(cluster.kubectl(['apply', '-f', '-'], { input: docs.join('---\n') }));
     const sched = startScheduler({
-      kubeconfig: cluster.kubeconfigFor(SCHEDULER_USER),
+      kubeconfig: schedulerIdentity.kubeconfigPath,
       dir: cluster.dir,
-      namespace,
-      leaseName: 'scheduler',
+      leaseNamespace: 'shoot-maintenance',
+      leaseName: 'shoot-maintenance-scheduler',
       identity: 'restart-1',
       extra: ['--lease-duration', '6s', '--renew-deadline', '4s', '--retry-period', '1s'],
     });

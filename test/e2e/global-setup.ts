@@ -6,11 +6,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { parseAllDocuments } from 'yaml';
-import { MissingBinariesError, repoRoot, resolveBinaries } from '../../src/testing/binaries.js';
-import { startTestCluster, type TestCluster } from '../../src/testing/cluster.js';
-import { installCrds } from '../../src/testing/crds.js';
-import { SCHEDULER_USER, startWebhookProcess, type WebhookProcess } from '../../src/testing/webhook-process.js';
-import { registerWebhooks } from '../../src/testing/webhook-registration.js';
+import { MissingBinariesError, repoRoot, resolveBinaries } from '../../tools/test-cluster/binaries.js';
+import { startTestCluster, type TestCluster } from '../../tools/test-cluster/cluster.js';
+import { installCrds } from '../../tools/test-cluster/crds.js';
+import {
+  createServiceAccountIdentity,
+  SCHEDULER_RBAC_MANIFEST,
+  WEBHOOK_RBAC_MANIFEST,
+  type ServiceAccountIdentity,
+} from '../../tools/test-cluster/service-account-identity.js';
+import { startWebhookProcess, type WebhookProcess } from '../../tools/test-cluster/webhook-process.js';
+import { registerWebhooks } from '../../tools/test-cluster/webhook-registration.js';
 import type { E2eContext } from './harness.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -21,6 +27,18 @@ function cloudProfileNameIn(path: string): string {
     if (obj?.kind === 'CloudProfile' && obj.metadata?.name) return obj.metadata.name;
   }
   throw new Error(`${path} holds no CloudProfile`);
+}
+
+/** The one Lease manifests/scheduler/rbac.yaml lets the scheduler use (its Role's resourceNames). */
+function schedulerLease(root: string): { leaseNamespace: string; leaseName: string } {
+  const path = join(root, SCHEDULER_RBAC_MANIFEST);
+  for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
+    const obj = doc.toJS() as { kind?: string; metadata?: { namespace?: string }; rules?: { resources?: string[]; resourceNames?: string[] }[] } | null;
+    if (obj?.kind !== 'Role') continue;
+    const rule = obj.rules?.find((r) => r.resources?.includes('leases') && r.resourceNames?.length === 1);
+    if (rule?.resourceNames?.[0] && obj.metadata?.namespace) return { leaseNamespace: obj.metadata.namespace, leaseName: rule.resourceNames[0] };
+  }
+  throw new Error(`${path}: no Role that names one Lease`);
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -45,6 +63,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   let cluster: TestCluster | undefined;
   let webhook: WebhookProcess | undefined;
+  let webhookIdentity: ServiceAccountIdentity | undefined;
+  let schedulerIdentity: ServiceAccountIdentity | undefined;
   const teardown = async () => {
     await webhook?.stop();
     await cluster?.stop();
@@ -52,7 +72,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     cluster = await startTestCluster({ binaries, log, keep: process.env.E2E_KEEP_CLUSTER_DIR === 'true' });
     await installCrds(cluster, { log });
-    webhook = await startWebhookProcess({ cluster, log });
+    // Both processes run as deployed: their ServiceAccounts, with the RBAC of manifests/ as shipped.
+    webhookIdentity = await createServiceAccountIdentity(cluster, WEBHOOK_RBAC_MANIFEST, { log });
+    schedulerIdentity = await createServiceAccountIdentity(cluster, SCHEDULER_RBAC_MANIFEST, { log });
+    webhook = await startWebhookProcess({ cluster, log, kubeconfigPath: webhookIdentity.kubeconfigPath, schedulerUser: schedulerIdentity.username });
     await registerWebhooks(cluster, webhook, { log });
     const profile = await cluster.kubectl(['apply', '-f', exampleProfile]);
     if (profile.code !== 0) throw new Error(`applying examples/cloudprofile.yaml failed:\n${profile.stderr}`);
@@ -75,7 +98,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
       certDir: webhook.certDir,
       caCertPem: webhook.caCertPem,
       logPath: webhook.logPath,
-      schedulerUser: SCHEDULER_USER,
+      schedulerUser: schedulerIdentity.username,
+      username: webhookIdentity.username,
+      kubeconfigPath: webhookIdentity.kubeconfigPath,
+    },
+    scheduler: {
+      kubeconfigPath: schedulerIdentity.kubeconfigPath,
+      username: schedulerIdentity.username,
+      ...schedulerLease(root),
     },
     cloudProfileName,
   };

@@ -23,10 +23,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { writeUserKubeconfig } from '../../src/testing/kubeconfig.js';
-import { runKubectl, type KubectlResult } from '../../src/testing/kubectl.js';
+import { writeUserKubeconfig } from '../../tools/test-cluster/kubeconfig.js';
+import { runKubectl, type KubectlResult } from '../../tools/test-cluster/kubectl.js';
 
-export type { KubectlResult } from '../../src/testing/kubectl.js';
+export type { KubectlResult } from '../../tools/test-cluster/kubectl.js';
 
 /** What global-setup provides (JSON-serialisable). */
 export interface E2eContext {
@@ -47,8 +47,21 @@ export interface E2eContext {
     /** CA of the webhook's serving certificate (to call /metrics etc. directly). */
     caCertPem: string;
     logPath: string;
-    /** The identity passed as --scheduler-user. */
+    /** The identity passed as --scheduler-user: the scheduler's ServiceAccount. */
     schedulerUser: string;
+    /** The webhook runs as its ServiceAccount, with the RBAC of manifests/webhook/rbac.yaml. */
+    username: string;
+    kubeconfigPath: string;
+  };
+  /**
+   * How the suite runs the scheduler: as its ServiceAccount with the RBAC of
+   * manifests/scheduler/rbac.yaml (applied as shipped), so its Lease is the one that Role names.
+   */
+  scheduler: {
+    kubeconfigPath: string;
+    username: string;
+    leaseNamespace: string;
+    leaseName: string;
   };
   /** Name of the CloudProfile from examples/cloudprofile.yaml. */
   cloudProfileName: string;

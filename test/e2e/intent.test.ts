@@ -5,9 +5,9 @@
 // what the user last wrote; and metadata.generation rose (by one) exactly when .spec changed.
 // The shoots use the latest versions so that maintenance itself has nothing to update.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopPid } from '../../src/testing/processes.js';
-import { must, schedulerRbacYaml, seeded, startScheduler, type SchedulerChild } from './scheduler-support.js';
-import { applyYaml, ctx, getJson, kubeconfigFor, kubectl, uniqueName, waitFor } from './harness.js';
+import { stopPid } from '../../tools/test-cluster/processes.js';
+import { must, schedulerAsDeployed, seeded, type SchedulerChild } from './scheduler-support.js';
+import { applyYaml, ctx, getJson, kubectl, uniqueName, waitFor } from './harness.js';
 
 const SEED = Number(process.env.INTENT_SEED ?? 5150);
 const SEQUENCES = 5;
@@ -33,20 +33,17 @@ interface Intent {
 }
 
 const namespace = uniqueName('intent');
-const leaseName = uniqueName('lease');
 let scheduler: SchedulerChild | undefined;
 
 beforeAll(async () => {
   await must(kubectl(['create', 'namespace', namespace]));
-  await must(applyYaml(schedulerRbacYaml(ctx().webhook.schedulerUser, namespace, `faults-${namespace}`)));
-  scheduler = startScheduler({ kubeconfig: kubeconfigFor(ctx().webhook.schedulerUser), dir: ctx().dir, namespace, leaseName, identity: 'intent-1' });
+  scheduler = schedulerAsDeployed('intent-1');
   await waitFor(() => scheduler?.lines().some((l) => l.msg === 'became leader'), 30_000);
 });
 
 afterAll(async () => {
   if (scheduler) await stopPid(scheduler.process.pid);
   await kubectl(['delete', 'namespace', namespace, '--wait=false']);
-  await kubectl(['delete', 'clusterrole,clusterrolebinding', `faults-${namespace}`]);
 });
 
 function shootYaml(name: string, intent: Intent): string {

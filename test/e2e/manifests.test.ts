@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { resolveCertManagerCrds } from '../../src/testing/binaries.js';
+import { resolveCertManagerCrds } from '../../tools/test-cluster/binaries.js';
 import { applyYaml, kubectl, uniqueName, type KubectlResult } from './harness.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -189,9 +189,17 @@ describe('the whole kustomization, server dry-run', () => {
 describe('RBAC, applied for real', () => {
   beforeAll(async () => {
     const inert = rendered.filter((o) => APPLIED_FOR_REAL.has(o.kind));
+    // The suite's global setup already runs the webhook and the scheduler under these very
+    // ServiceAccounts and RBAC (applied from manifests/): only what this file creates goes again.
+    const existing = new Set<K8sObject>();
+    for (const o of inert) {
+      const get = await kubectl(['get', o.kind, o.metadata.name, ...(o.metadata.namespace ? ['-n', o.metadata.namespace] : []), '--ignore-not-found', '-o', 'name']);
+      if (get.code !== 0) throw new Error(`kubectl get ${o.kind}/${o.metadata.name}: ${describeResult(get)}`);
+      if (get.stdout.trim() !== '') existing.add(o);
+    }
     const r = await applyForReal(inert);
     if (r.code !== 0) throw new Error(`applying ServiceAccounts and RBAC: ${describeResult(r)}`);
-    appliedForReal.push(...inert.filter((o) => o.kind !== 'Namespace'));
+    appliedForReal.push(...inert.filter((o) => o.kind !== 'Namespace' && !existing.has(o)));
   });
 
   it('only inert kinds are applied for real, never a webhook configuration or APIService', async () => {

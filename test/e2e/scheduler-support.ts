@@ -1,11 +1,13 @@
-// Shared pieces of the fault-injection e2e tests (test/e2e/faults-*.test.ts): Shoot manifests,
-// the scheduler as a child process with the scheduler's identity, its RBAC, and the checks of
+// Shared pieces of the scheduler e2e tests (scheduler, faults-*, intent): Shoot manifests, the
+// scheduler as a child process with the scheduler's identity as deployed (its ServiceAccount and
+// manifests/scheduler/rbac.yaml, never a copy of its rules), its Lease, and the checks of
 // "maintained exactly once" (spec, generation, status.lastMaintenance, Events, run log lines).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../../src/testing/binaries.js';
-import { spawnLogged, type StartedProcess } from '../../src/testing/processes.js';
-import type { KubectlResult } from '../../src/testing/kubectl.js';
+import { repoRoot } from '../../tools/test-cluster/binaries.js';
+import { spawnLogged, type StartedProcess } from '../../tools/test-cluster/processes.js';
+import type { KubectlResult } from '../../tools/test-cluster/kubectl.js';
+import { ctx, kubectl } from './harness.js';
 
 export const CLI = join(repoRoot(), 'dist', 'cli.js');
 
@@ -80,48 +82,6 @@ spec:
 `;
 }
 
-export function schedulerRbacYaml(user: string, namespace: string, name: string): string {
-  return `apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata:
-  name: ${name}
-rules:
-  - apiGroups: ["core.gardener.cloud"]
-    resources: ["shoots"]
-    verbs: ["get", "list", "watch", "update", "patch"]
-  - apiGroups: ["core.gardener.cloud"]
-    resources: ["shoots/status"]
-    verbs: ["patch"]
-  - apiGroups: ["core.gardener.cloud"]
-    resources: ["cloudprofiles"]
-    verbs: ["get", "list", "watch"]
-  - apiGroups: [""]
-    resources: ["events"]
-    verbs: ["create", "patch"]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: ${name}
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${name} }
-subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user} }]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: { name: leader-election, namespace: ${namespace} }
-rules:
-  - apiGroups: ["coordination.k8s.io"]
-    resources: ["leases"]
-    verbs: ["get", "create", "update"]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: { name: leader-election, namespace: ${namespace} }
-roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: leader-election }
-subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user} }]
-`;
-}
-
 export interface SchedulerChild {
   process: StartedProcess;
   identity: string;
@@ -129,12 +89,17 @@ export interface SchedulerChild {
   lines(): Record<string, unknown>[];
 }
 
-export function startScheduler(o: { kubeconfig: string; dir: string; namespace: string; leaseName: string; identity: string; extra?: string[] }): SchedulerChild {
+/**
+ * A scheduler process at debug level. Its identity and Lease are what the cluster granted: in the
+ * shared e2e cluster the scheduler's ServiceAccount with manifests/scheduler/rbac.yaml as shipped
+ * (ctx().scheduler: schedulerAsDeployed), which allows that one Lease only.
+ */
+export function startScheduler(o: { kubeconfig: string; dir: string; leaseNamespace: string; leaseName: string; identity: string; extra?: string[] }): SchedulerChild {
   const logPath = join(o.dir, `scheduler-${o.identity}.log`);
   const proc = spawnLogged({
     name: `scheduler-${o.identity}`,
     command: process.execPath,
-    args: [CLI, 'scheduler', '--kubeconfig', o.kubeconfig, '--lease-namespace', o.namespace, '--lease-name', o.leaseName,
+    args: [CLI, 'scheduler', '--kubeconfig', o.kubeconfig, '--lease-namespace', o.leaseNamespace, '--lease-name', o.leaseName,
       '--identity', o.identity, '--metrics-port', '0', '--log-level', 'debug', ...(o.extra ?? [])],
     logPath,
   });
@@ -197,4 +162,19 @@ export function seeded(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A scheduler of the shared e2e cluster, as deployed (its ServiceAccount, the shipped RBAC, its Lease). */
+export function schedulerAsDeployed(identity: string, extra?: string[]): SchedulerChild {
+  const { kubeconfigPath, leaseNamespace, leaseName } = ctx().scheduler;
+  return startScheduler({ kubeconfig: kubeconfigPath, dir: ctx().dir, leaseNamespace, leaseName, identity, ...(extra ? { extra } : {}) });
+}
+
+/** The holder of the shared cluster's scheduler Lease: '' when free or not created yet; a failed get throws. */
+export async function leaseHolder(): Promise<string> {
+  const { leaseNamespace, leaseName } = ctx().scheduler;
+  const r = await kubectl(['get', 'lease', leaseName, '-n', leaseNamespace, '-o', 'jsonpath={.spec.holderIdentity}']);
+  if (r.code !== 0 && r.stderr.includes('NotFound')) return '';
+  if (r.code !== 0) throw new Error(`kubectl get lease ${leaseNamespace}/${leaseName}: ${r.stderr.trim()}`);
+  return r.stdout.trim();
 }

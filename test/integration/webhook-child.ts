@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, s
 import { Agent, request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/testing/free-port.js';
+import { freePort } from '../../tools/test-cluster/free-port.js';
 import { EXAMPLES, newCa, servingPair, writePair } from './helpers.js';
 import type { KeyPairPem } from '../../src/pki/certificates.js';
 

@@ -1,11 +1,13 @@
 // POST /mutate/shoots, /validate/shoots, /validate/cloudprofiles: AdmissionReview v1 in and out.
 // The body arrives parsed (app.ts installs the JSON parser); decoding failures are answered 400
 // by the app's error handler, everything else with 200 and an AdmissionReview.
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyError, FastifyPluginCallback } from 'fastify';
 import { validateCloudProfileReview } from '../../admission/cloudprofile-handlers.js';
 import type { AdmissionDeps } from '../../admission/handler-deps.js';
 import { decodeAdmissionReview, encodeAdmissionReview, type AdmissionRequest, type AdmissionResponse } from '../../admission/review.js';
 import { mutateShootReview, validateShootReview } from '../../admission/shoot-handlers.js';
+import { requireClientCertificate } from '../client-certificate.js';
+import { replyClientError } from '../client-errors.js';
 import type { ReviewOutcome, WebhookMetrics } from '../metrics.js';
 
 export const ADMISSION_ROUTES = {
@@ -16,13 +18,11 @@ export const ADMISSION_ROUTES = {
 
 export type AdmissionRoute = keyof typeof ADMISSION_ROUTES;
 
-export function isAdmissionRoute(url: string | undefined): url is AdmissionRoute {
-  return url !== undefined && Object.prototype.hasOwnProperty.call(ADMISSION_ROUTES, url);
-}
-
 export interface AdmissionRoutesOptions {
   deps: Omit<AdmissionDeps, 'log'>;
   metrics: WebhookMetrics;
+  /** `--client-ca` is set: these routes need a client certificate signed by it. */
+  requireClientCertificate: boolean;
 }
 
 function outcomeOf(response: AdmissionResponse): ReviewOutcome {
@@ -32,6 +32,16 @@ function outcomeOf(response: AdmissionResponse): ReviewOutcome {
 
 export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (app, options, done) => {
   const { deps, metrics } = options;
+  // Hooks of this plugin apply to these routes only (fastify encapsulation).
+  if (options.requireClientCertificate) requireClientCertificate(app);
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.latency.observe({ route: request.routeOptions.url as AdmissionRoute }, reply.elapsedTime / 1000);
+  });
+  // A review that cannot be read (413, 415, 400) is counted before the one-line answer.
+  app.setErrorHandler((err, request, reply) => {
+    metrics.requests.inc({ route: request.routeOptions.url as AdmissionRoute, operation: 'unknown', outcome: 'malformed' });
+    return replyClientError(err as FastifyError, request, reply);
+  });
   for (const [route, handler] of Object.entries(ADMISSION_ROUTES)) {
     app.post(route, async (request, reply) => {
       const review = decodeAdmissionReview(request.body);

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { createSignedCertificate, type KeyPairPem } from '../pki/certificates.js';
+import { createSignedCertificate, type KeyPairPem } from '../../src/pki/certificates.js';
 
 const b64 = (pem: string) => Buffer.from(pem, 'utf8').toString('base64');
 

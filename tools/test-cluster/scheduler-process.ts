@@ -1,5 +1,5 @@
 // Runs this project's scheduler (`node dist/cli.js scheduler`) against a test cluster with a
-// given kubeconfig (its identity, e.g. scheduler-identity.ts), metrics on 127.0.0.1, and waits
+// given kubeconfig (its identity, e.g. service-account-identity.ts), metrics on 127.0.0.1, and waits
 // until it holds its Lease, i.e. until it acts.
 import { join } from 'node:path';
 import { repoRoot } from './binaries.js';

@@ -1,9 +1,9 @@
-// The scheduler's identity in a test cluster, as deployed: the ServiceAccount and the RBAC of
-// manifests/scheduler/rbac.yaml, applied as shipped (after manifests/namespace.yaml), and a
-// kubeconfig holding a real ServiceAccount token from the TokenRequest API (`kubectl create
-// token`), which the test cluster's kube-apiserver signs and verifies with its service-account
-// key (see cluster.ts). Nothing of the RBAC is repeated here: what the manifest grants is what
-// the scheduler gets.
+// The identities of the scheduler and the webhook in a test cluster, as deployed: the
+// ServiceAccount and the RBAC of manifests/scheduler/rbac.yaml or manifests/webhook/rbac.yaml,
+// applied as shipped (after manifests/namespace.yaml), and a kubeconfig holding a real
+// ServiceAccount token from the TokenRequest API (`kubectl create token`), which the test
+// cluster's kube-apiserver signs and verifies with its service-account key (see cluster.ts).
+// Nothing of the RBAC is repeated here: what the manifest grants is what the process gets.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -13,15 +13,16 @@ import type { KubectlOptions, KubectlResult } from './kubectl.js';
 
 export const NAMESPACE_MANIFEST = join('manifests', 'namespace.yaml');
 export const SCHEDULER_RBAC_MANIFEST = join('manifests', 'scheduler', 'rbac.yaml');
+export const WEBHOOK_RBAC_MANIFEST = join('manifests', 'webhook', 'rbac.yaml');
 
-export interface SchedulerServiceAccount {
+export interface ServiceAccountRef {
   namespace: string;
   name: string;
   /** `system:serviceaccount:<namespace>:<name>`: what the API server authenticates the token as. */
   username: string;
 }
 
-export interface SchedulerIdentity extends SchedulerServiceAccount {
+export interface ServiceAccountIdentity extends ServiceAccountRef {
   /** Kubeconfig with the ServiceAccount's token. */
   kubeconfigPath: string;
   /** When the token expires (the API server's answer, RFC 3339). */
@@ -41,9 +42,9 @@ interface ManifestObject {
   subjects?: { kind?: string; name?: string; namespace?: string }[];
 }
 
-/** The ServiceAccount that manifests/scheduler/rbac.yaml defines and binds (read from the file). */
-export function schedulerServiceAccount(root = repoRoot()): SchedulerServiceAccount {
-  const path = join(root, SCHEDULER_RBAC_MANIFEST);
+/** The ServiceAccount that an RBAC manifest defines and binds (read from the file). */
+export function serviceAccountOf(manifest: string, root = repoRoot()): ServiceAccountRef {
+  const path = join(root, manifest);
   const objects = parseAllDocuments(readFileSync(path, 'utf8'))
     .map((doc) => doc.toJS() as ManifestObject | null)
     .filter((o): o is ManifestObject => o !== null);
@@ -67,25 +68,26 @@ async function must(res: Promise<KubectlResult>, what: string): Promise<string> 
 }
 
 /**
- * Applies the namespace and the scheduler's RBAC manifests, requests a token for its
- * ServiceAccount, writes `<cluster dir>/kubeconfig-scheduler.yaml` and checks that the API server
- * authenticates it as the ServiceAccount. `tokenDuration` is a kubectl duration (default one
- * year: the token dies with the cluster's service-account key anyway, and the scheduler reads
- * its kubeconfig once, at start).
+ * Applies the namespace and an RBAC manifest (SCHEDULER_RBAC_MANIFEST, WEBHOOK_RBAC_MANIFEST),
+ * requests a token for its ServiceAccount, writes `<cluster dir>/kubeconfig-<account>.yaml` and
+ * checks that the API server authenticates it as the ServiceAccount. `tokenDuration` is a kubectl
+ * duration (default one year: the token dies with the cluster's service-account key anyway, and
+ * the processes read their kubeconfig once, at start).
  */
-export async function createSchedulerIdentity(
+export async function createServiceAccountIdentity(
   cluster: ClusterLike,
+  manifest: string,
   opts: { tokenDuration?: string; log?: (line: string) => void } = {},
-): Promise<SchedulerIdentity> {
+): Promise<ServiceAccountIdentity> {
   const started = Date.now();
-  const log = (step: string) => opts.log?.(`[scheduler-identity +${Date.now() - started} ms] ${step}`);
+  const log = (step: string) => opts.log?.(`[identity +${Date.now() - started} ms] ${step}`);
   const root = repoRoot();
-  const account = schedulerServiceAccount(root);
+  const account = serviceAccountOf(manifest, root);
   await must(
-    cluster.kubectl(['apply', '-f', join(root, NAMESPACE_MANIFEST), '-f', join(root, SCHEDULER_RBAC_MANIFEST)]),
-    `applying ${NAMESPACE_MANIFEST} and ${SCHEDULER_RBAC_MANIFEST}`,
+    cluster.kubectl(['apply', '-f', join(root, NAMESPACE_MANIFEST), '-f', join(root, manifest)]),
+    `applying ${NAMESPACE_MANIFEST} and ${manifest}`,
   );
-  log(`applied ${NAMESPACE_MANIFEST}, ${SCHEDULER_RBAC_MANIFEST}`);
+  log(`applied ${NAMESPACE_MANIFEST}, ${manifest}`);
 
   const requested = await must(
     cluster.kubectl(['create', 'token', account.name, '-n', account.namespace, `--duration=${opts.tokenDuration ?? '8760h'}`, '-o', 'json']),
@@ -93,14 +95,14 @@ export async function createSchedulerIdentity(
   );
   const status = (JSON.parse(requested) as { status?: { token?: string; expirationTimestamp?: string } }).status;
   if (!status?.token) throw new Error(`kubectl create token returned no token: ${requested}`);
-  const kubeconfigPath = join(cluster.dir, 'kubeconfig-scheduler.yaml');
+  const kubeconfigPath = join(cluster.dir, `kubeconfig-${account.name}.yaml`);
   writeFileSync(kubeconfigPath, tokenKubeconfigYaml(cluster.server, cluster.caCertPem, account.username, status.token), { mode: 0o600 });
 
   const whoami = await must(
     cluster.kubectl(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], { kubeconfig: kubeconfigPath }),
-    'kubectl auth whoami with the scheduler token',
+    `kubectl auth whoami with the ${account.name} token`,
   );
-  if (whoami.trim() !== account.username) throw new Error(`the scheduler token authenticates as ${JSON.stringify(whoami.trim())}, not ${account.username}`);
+  if (whoami.trim() !== account.username) throw new Error(`the ${account.name} token authenticates as ${JSON.stringify(whoami.trim())}, not ${account.username}`);
   log(`token for ${account.username} (expires ${status.expirationTimestamp ?? 'never'}) in ${kubeconfigPath}`);
   return { ...account, kubeconfigPath, tokenExpiresAt: status.expirationTimestamp ?? '' };
 }

@@ -7,12 +7,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { Shoot } from '../core/shoot.js';
-import { effectiveShootWindow } from '../core/timewindow.js';
+import type { Shoot } from '../../src/core/shoot.js';
+import { effectiveShootWindow } from '../../src/core/timewindow.js';
 import { repoRoot } from './binaries.js';
 import { startTestCluster, type TestCluster } from './cluster.js';
 import { installCrds } from './crds.js';
-import { createSchedulerIdentity, schedulerServiceAccount, SCHEDULER_RBAC_MANIFEST, type SchedulerIdentity } from './scheduler-identity.js';
+import {
+  createServiceAccountIdentity,
+  SCHEDULER_RBAC_MANIFEST,
+  serviceAccountOf,
+  type ServiceAccountIdentity,
+} from './service-account-identity.js';
 import { startSchedulerProcess, type SchedulerProcess } from './scheduler-process.js';
 import { startWebhookProcess, type WebhookProcess } from './webhook-process.js';
 import { registerWebhooks } from './webhook-registration.js';
@@ -50,18 +55,18 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
-  let identity: SchedulerIdentity;
+  let identity: ServiceAccountIdentity;
   try {
     cluster = await startTestCluster({ log });
     await installCrds(cluster, { log });
     // The webhook releases held specs for the scheduler's ServiceAccount, as deployed.
-    webhook = await startWebhookProcess({ cluster, log, schedulerUser: schedulerServiceAccount(root).username });
+    webhook = await startWebhookProcess({ cluster, log, schedulerUser: serviceAccountOf(SCHEDULER_RBAC_MANIFEST, root).username });
     await registerWebhooks(cluster, webhook, { log });
     for (const args of [['apply', '-f', join(root, 'examples', 'cloudprofile.yaml')], ['create', 'namespace', 'garden-dev']]) {
       const res = await cluster.kubectl(args);
       if (res.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${res.stderr}`);
     }
-    identity = await createSchedulerIdentity(cluster, { log });
+    identity = await createServiceAccountIdentity(cluster, SCHEDULER_RBAC_MANIFEST, { log });
     scheduler = await startSchedulerProcess({ cluster, kubeconfigPath: identity.kubeconfigPath, leaseNamespace: identity.namespace, log });
   } catch (err) {
     log(`demo: ${err instanceof Error ? err.message : String(err)}`);

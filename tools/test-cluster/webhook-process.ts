@@ -2,7 +2,7 @@
 // with a serving certificate from its own small CA, pointed at a test cluster.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeDevelopmentCertificates } from '../commands/certs.js';
+import { writeDevelopmentCertificates } from '../../src/commands/certs.js';
 import { repoRoot } from './binaries.js';
 import { freePort } from './free-port.js';
 import { waitForHttpsOk } from './https-probe.js';
@@ -13,6 +13,8 @@ export const SCHEDULER_USER = 'shoot-maintenance-scheduler';
 
 export interface WebhookProcessOptions {
   cluster: { dir: string; kubeconfigPath: string };
+  /** The webhook's own kubeconfig (e.g. its ServiceAccount's: service-account-identity.ts); default the cluster's. */
+  kubeconfigPath?: string;
   extraArgs?: string[];
   /** `--scheduler-user`: whose updates release held specs (default SCHEDULER_USER). */
   schedulerUser?: string;
@@ -57,7 +59,7 @@ export async function startWebhookProcess(opts: WebhookProcessOptions): Promise<
     '--cert-dir',
     certDir,
     '--kubeconfig',
-    opts.cluster.kubeconfigPath,
+    opts.kubeconfigPath ?? opts.cluster.kubeconfigPath,
     '--scheduler-user',
     opts.schedulerUser ?? SCHEDULER_USER,
     // Nothing routes to a test webhook but kube-apiserver by URL: no reason to linger on stop.

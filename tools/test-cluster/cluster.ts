@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCertificateAuthority, createRsaKeyPair, createSignedCertificate } from '../pki/certificates.js';
+import { createCertificateAuthority, createRsaKeyPair, createSignedCertificate } from '../../src/pki/certificates.js';
 import { resolveBinaries, type ClusterBinaries } from './binaries.js';
 import { freePorts } from './free-port.js';
 import { waitForHttpsOk } from './https-probe.js';
