@@ -14,7 +14,7 @@ import type {
   MachineType,
 } from './cloudprofile-types.js';
 import { type FieldError, duplicate, forbidden, invalid, notSupported, required } from './field-errors.js';
-import { deepCopy, type Worker } from './shoot.js';
+import { deepCopy, isInPlaceUpdateStrategy, type Worker } from './shoot.js';
 import {
   type IndexedVersion,
   compareNormalizedVersions,
@@ -37,18 +37,11 @@ export const DEFAULT_CRI_NAME = 'containerd';
 export const DEFAULT_UPDATE_STRATEGY: MachineImageUpdateStrategy = 'major';
 /** The valid machine image update strategies, sorted as Gardener lists them. */
 export const UPDATE_STRATEGIES: readonly MachineImageUpdateStrategy[] = ['major', 'minor', 'patch'];
-/** Worker update strategies that update machines in place. */
-export const IN_PLACE_UPDATE_STRATEGIES: readonly string[] = ['AutoInPlaceUpdate', 'ManualInPlaceUpdate'];
 
 /** The machine image update strategy of an image (default `major`; unknown values count as `major`). */
 export function updateStrategyOf(image: MachineImage): MachineImageUpdateStrategy {
   const s = image.updateStrategy;
   return s === 'patch' || s === 'minor' || s === 'major' ? s : DEFAULT_UPDATE_STRATEGY;
-}
-
-/** Whether a worker update strategy is one of the in-place ones. */
-export function isInPlaceUpdateStrategy(strategy: string | undefined): boolean {
-  return strategy !== undefined && IN_PLACE_UPDATE_STRATEGIES.includes(strategy);
 }
 
 // ---- defaults -------------------------------------------------------------------------------

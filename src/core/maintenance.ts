@@ -7,7 +7,6 @@
 // machine images per worker (against the pre-maintenance control-plane version), control-plane
 // Kubernetes version, worker-pool Kubernetes versions (capped at the new control-plane version),
 // operation annotations, tasks, then status.lastMaintenance and Events.
-import type { MachineImageUpdateStrategy } from './cloudprofile-types.js';
 import { type CatalogueIndex, filterMachineImageVersions } from './cloudprofile.js';
 import {
   buildMaintenanceEvents,
@@ -28,9 +27,10 @@ import {
   parseOperations,
   TASKS_ANNOTATION,
 } from './operations.js';
+import { jsonEqual } from './json.js';
 import { PENDING_SPEC_ANNOTATION, withPendingSpecApplied } from './rollout.js';
 import { type LastMaintenance, type Shoot, type Worker, annotationsOf, deepCopy, workersOf } from './shoot.js';
-import { ALWAYS_WINDOW, effectiveShootWindow, formatMaintenanceTime, parseTimeWindow } from './timewindow.js';
+import { ALWAYS_WINDOW, effectiveShootWindow, formatMaintenanceTime, isoSeconds, parseTimeWindow } from './timewindow.js';
 import {
   compareVersions,
   decideKubernetesVersionUpdate,
@@ -76,6 +76,8 @@ export interface MaintenancePlan {
   /** The Shoot as the run would write it (status.lastMaintenance included, triggered at now). */
   shoot: Shoot;
   // ---- not part of the `plan -o json` contract ----
+  /** The run's status.lastMaintenance.triggeredTime: now in whole seconds (also names its Events). */
+  triggeredTime: string;
   /** Events the run emits after a successful update. */
   events: PlannedEvent[];
   /** A held spec (pending-spec annotation) rolled out. */
@@ -107,10 +109,6 @@ export const TASK_RESTART_CORE_ADDONS = 'restartCoreAddons';
 
 type ImageOutcome = { pool: string; change: MachineImageChange; result: ItemResult };
 
-function strategyOf(value: string | undefined): MachineImageUpdateStrategy {
-  return value === 'patch' || value === 'minor' ? value : 'major';
-}
-
 /** The first machine type / image problem of any worker (it stops image maintenance of all workers). */
 function machineImagePrerequisiteError(workers: Worker[], index: CatalogueIndex): string | undefined {
   for (const worker of workers) {
@@ -138,7 +136,7 @@ function maintainMachineImage(
   const current = image?.version;
   const entry = index.machineImages.get(imageName.toLowerCase());
   if (!entry || current === undefined) return undefined;
-  const strategy = strategyOf(entry.strategy);
+  const strategy = entry.strategy;
   const kubeletVersion = worker.kubernetes?.version ?? controlPlaneVersion;
   const versions = filterMachineImageVersions({ index, imageName, worker, kubeletVersion });
 
@@ -365,7 +363,8 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
   } else {
     lastMaintenance = { description: buildMaintenanceMessages(results).description, state: 'Succeeded' };
   }
-  const written: LastMaintenance = { ...lastMaintenance, triggeredTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  const triggeredTime = isoSeconds(now);
+  const written: LastMaintenance = { ...lastMaintenance, triggeredTime };
   shoot.status = { ...(shoot.status ?? {}), lastMaintenance: written };
 
   return {
@@ -381,6 +380,7 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
     operations,
     lastMaintenance,
     shoot,
+    triggeredTime,
     events: buildMaintenanceEvents(results),
     heldSpecReleased: heldSpecApplied,
     operationAnnotation: { from: annotationsOf(original)[OPERATION_ANNOTATION], to: annotationsOf(shoot)[OPERATION_ANNOTATION] },
@@ -407,19 +407,7 @@ export function planToJson(p: MaintenancePlan): Record<string, unknown> {
 /** Whether the planned Shoot differs from the one read (status aside): an update is needed. */
 export function shootChanged(p: MaintenancePlan, read: Shoot): boolean {
   const strip = (s: Shoot): unknown => ({ metadata: { annotations: s.metadata.annotations ?? {} }, spec: s.spec });
-  return JSON.stringify(canonical(strip(p.shoot))) !== JSON.stringify(canonical(strip(read)));
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
+  return !jsonEqual(strip(p.shoot), strip(read));
 }
 
 // ---- text rendering -------------------------------------------------------------------------------

@@ -10,17 +10,14 @@
 // the old shoot's live spec. An unchanged held spec is not re-validated on later requests.
 
 import type { MachineImage, MachineImageVersion } from './cloudprofile-types.js';
-import {
-  type CatalogueIndex,
-  architecturesOfImageVersion,
-  isInPlaceUpdateStrategy,
-  workerArchitecture,
-} from './cloudprofile.js';
+import { type CatalogueIndex, architecturesOfImageVersion, workerArchitecture } from './cloudprofile.js';
 import { type FieldError, forbidden, goQuote, invalid, notSupported, required } from './field-errors.js';
 import { validateOperationAnnotations } from './operations.js';
-import { PENDING_SPEC_ANNOTATION, changedPaths, jsonEqual, pendingSpecOf, withPendingSpecApplied } from './rollout.js';
-import { type Shoot, type ShootSpec, type Worker, annotationsOf, cloudProfileNameOf, workersOf } from './shoot.js';
-import { parseTimeWindow, windowDurationProblem } from './timewindow.js';
+import { formatGoDuration, parseGoDuration } from './go-duration.js';
+import { jsonEqual } from './json.js';
+import { PENDING_SPEC_ANNOTATION, changedPaths, pendingSpecOf, withPendingSpecApplied } from './rollout.js';
+import { type Shoot, type ShootSpec, type Worker, annotationsOf, cloudProfileNameOf, isInPlaceUpdateStrategy, workersOf } from './shoot.js';
+import { isoSeconds, parseTimeWindow, windowDurationProblem } from './timewindow.js';
 import {
   type IndexedVersion,
   classificationOf,
@@ -57,50 +54,6 @@ export function shootToValidate(input: { shoot: Shoot; oldShoot?: Shoot; operati
   if (!pending.ok) return { shoot, error: pending.error };
   const submitted = operation === 'CREATE' || oldShoot === undefined || annotationsOf(oldShoot)[PENDING_SPEC_ANNOTATION] !== raw;
   return { shoot: submitted ? withPendingSpecApplied(shoot) : shoot };
-}
-
-// ---- Go durations (metav1.Duration) ----------------------------------------------------------------
-
-const DURATION_UNITS_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-
-/** Go's time.ParseDuration, in nanoseconds (as a JS number). */
-export function parseGoDuration(text: string): number | undefined {
-  let s = text;
-  let sign = 1;
-  if (s.startsWith('-') || s.startsWith('+')) {
-    if (s[0] === '-') sign = -1;
-    s = s.slice(1);
-  }
-  if (s === '0') return 0;
-  if (s === '') return undefined;
-  let total = 0;
-  const part = /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
-  while (s.length > 0) {
-    const m = part.exec(s);
-    if (!m) return undefined;
-    total += Number(m[1]) * (DURATION_UNITS_NS[m[2] ?? ''] ?? 0);
-    s = s.slice(m[0].length);
-  }
-  return sign * total;
-}
-
-/** Go's time.Duration.String() for a nanosecond count. */
-export function formatGoDuration(ns: number): string {
-  if (ns === 0) return '0s';
-  const sign = ns < 0 ? '-' : '';
-  let rest = Math.abs(Math.round(ns));
-  const trim = (value: number) => String(Number(value.toFixed(9)));
-  if (rest < 1e3) return `${sign}${rest}ns`;
-  if (rest < 1e6) return `${sign}${trim(rest / 1e3)}µs`;
-  if (rest < 1e9) return `${sign}${trim(rest / 1e6)}ms`;
-  const hours = Math.floor(rest / 3600e9);
-  rest -= hours * 3600e9;
-  const minutes = Math.floor(rest / 60e9);
-  rest -= minutes * 60e9;
-  const seconds = trim(rest / 1e9);
-  if (hours > 0) return `${sign}${hours}h${minutes}m${seconds}s`;
-  if (minutes > 0) return `${sign}${minutes}m${seconds}s`;
-  return `${sign}${seconds}s`;
 }
 
 // ---- static validation (Gardener's pkg/api/core/validation/shoot.go) --------------------------------
@@ -457,10 +410,6 @@ const DAY_MS = 24 * 3600 * 1000;
 
 function clip(text: string): string {
   return text.length <= MAX_WARNING ? text : `${text.slice(0, MAX_WARNING - 3)}...`;
-}
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** When the version's expired stage begins, if it has one. */

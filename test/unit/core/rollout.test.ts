@@ -8,7 +8,6 @@ import {
   composeValue,
   confineRollout,
   heldChangeWarning,
-  jsonEqual,
   pendingSpecOf,
   withPendingSpecApplied,
 } from '../../../src/core/rollout.js';
@@ -66,18 +65,6 @@ const pendingOf = (result: Shoot) => {
   if (!p.ok) throw new Error('unparsable');
   return p.spec;
 };
-
-describe('jsonEqual', () => {
-  it.each([
-    [{ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 }, true],
-    [{ a: 1 }, { a: 1, b: undefined }, false],
-    [[1, 2], [2, 1], false],
-    [null, {}, false],
-    ['1', 1, false],
-  ])('%j vs %j → %s', (a, b, expected) => {
-    expect(jsonEqual(a, b)).toBe(expected);
-  });
-});
 
 describe('composeValue (three-way: the update old→new applied onto the held value)', () => {
   it.each([
