@@ -8,7 +8,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { CloudProfile } from '../core/cloudprofile-types.js';
 import { invalid, required, type FieldError } from '../core/field-errors.js';
-import { PENDING_SPEC_ANNOTATION } from '../core/rollout.js';
+import { PENDING_SPEC_FIELD, pendingSpecOf } from '../core/rollout.js';
 import type { Shoot } from '../core/shoot.js';
 import { decodeLikeGardener, type DecodingSchema } from './gardener-decoding.js';
 import { assertSafeDocument } from './review.js';
@@ -341,27 +341,19 @@ export function readCloudProfile(document: unknown): ReadObject<CloudProfile> {
 }
 
 /**
- * The held spec in the pending-spec annotation gets the same type check as `.spec` (it becomes
- * `.spec` at rollout and is validated as such now). An annotation that is not JSON is left to
- * core validation, which reports it.
+ * The held spec in the pending-spec annotation is checked here like `.spec` (it becomes `.spec` at
+ * rollout and is validated as such now), with core's one check of a held spec (src/core/rollout.ts,
+ * pendingSpecOf), so the mutating webhook denies a wrongly typed one too. Its nesting is refused as
+ * a request body's is. An annotation that is not JSON is left to core validation, which reports it.
  */
-export function pendingSpecShapeErrors(document: unknown): FieldError[] {
-  const annotations = (document as { metadata?: { annotations?: Record<string, unknown> } } | null)?.metadata?.annotations;
-  const raw = annotations?.[PENDING_SPEC_ANNOTATION];
-  if (typeof raw !== 'string') return [];
-  let spec: unknown;
+export function heldSpecErrors(shoot: Shoot): FieldError[] {
+  const held = pendingSpecOf(shoot);
+  if (!held.ok) return held.notJson ? [] : [held.error];
+  if (held.spec === undefined) return [];
   try {
-    spec = JSON.parse(raw);
-  } catch {
-    return [];
-  }
-  const field = `metadata.annotations[${PENDING_SPEC_ANNOTATION}]`;
-  try {
-    assertSafeDocument(spec);
+    assertSafeDocument(held.spec);
   } catch (err) {
-    return [invalid(field, '<held spec>', err instanceof Error ? err.message : String(err))];
+    return [invalid(PENDING_SPEC_FIELD, '<held spec>', err instanceof Error ? err.message : String(err))];
   }
-  return shootShapeErrors({ metadata: {}, spec }).map((e) =>
-    invalid(field, '<held spec>', `${e.field}: ${e.type === 'Required' ? 'Required value' : `${String(e.badValue)} ${e.detail}`}`),
-  );
+  return [];
 }

@@ -16,7 +16,8 @@ import { type Shoot, type ShootSpec, annotationsOf, deepCopy } from './shoot.js'
 import { effectiveShootWindow, isoSeconds, maintainedInOccurrence } from './timewindow.js';
 
 export const PENDING_SPEC_ANNOTATION = 'maintenance.gardener.cloud/pending-spec';
-const PENDING_SPEC_FIELD = `metadata.annotations[${PENDING_SPEC_ANNOTATION}]`;
+/** The field of held-spec errors. */
+export const PENDING_SPEC_FIELD = `metadata.annotations[${PENDING_SPEC_ANNOTATION}]`;
 
 export type RolloutOutcome = 'not-confined' | 'no-spec-change' | 'held' | 'released';
 
@@ -120,68 +121,98 @@ function shortValue(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** The first field of a held spec whose type is not what core code reads, if any. */
-function specShapeProblem(spec: unknown): string | undefined {
-  if (!isJsonObject(spec)) return 'must be a JSON object';
-  const checks: [unknown, string, string][] = [];
-  const kubernetes = spec.kubernetes;
-  if (!isJsonObject(kubernetes)) return 'kubernetes must be an object';
-  checks.push([kubernetes.version, 'kubernetes.version', 'string']);
-  const provider = spec.provider;
-  if (!isJsonObject(provider)) return 'provider must be an object';
-  checks.push([provider.type, 'provider.type', 'string']);
-  if (provider.workers !== undefined) {
-    if (!Array.isArray(provider.workers)) return 'provider.workers must be an array';
-    for (const [i, worker] of provider.workers.entries()) {
-      const at = `provider.workers[${i}]`;
-      if (!isJsonObject(worker)) return `${at} must be an object`;
-      if (typeof worker.name !== 'string') return `${at}.name must be a string`;
-      if (!isJsonObject(worker.machine)) return `${at}.machine must be an object`;
-      checks.push([worker.machine.type, `${at}.machine.type`, 'string']);
-      if (worker.machine.image !== undefined) {
-        if (!isJsonObject(worker.machine.image)) return `${at}.machine.image must be an object`;
-        checks.push([worker.machine.image.name, `${at}.machine.image.name`, 'string']);
-        checks.push([worker.machine.image.version, `${at}.machine.image.version`, 'string']);
-      }
-      checks.push([worker.machine.architecture, `${at}.machine.architecture`, 'string']);
-      checks.push([worker.updateStrategy, `${at}.updateStrategy`, 'string']);
-      if (worker.kubernetes !== undefined) {
-        if (!isJsonObject(worker.kubernetes)) return `${at}.kubernetes must be an object`;
-        checks.push([worker.kubernetes.version, `${at}.kubernetes.version`, 'string']);
-      }
+/** The type a held-spec field must have: a leaf type, an object of fields, or a list. */
+type Shape =
+  | 'string'
+  | 'boolean'
+  | 'integer'
+  | { fields: Record<string, Shape>; required?: readonly string[] }
+  | { items: Shape };
+
+const rotationPeriod: Shape = { fields: { rotationPeriod: 'string' } };
+
+/**
+ * The fields of a held spec this project reads and their types: the fields the admission layer's
+ * Shoot schema names for `.spec` (src/admission/object-shape.ts), with the non-pointer structs
+ * (`kubernetes`, `provider`, a worker's `machine`) required, since a held spec is not read through
+ * Gardener's decoder. This is the only check of a held spec; the webhooks and plan() rely on it.
+ */
+const HELD_SPEC_SHAPE: Shape = {
+  required: ['kubernetes', 'provider'],
+  fields: {
+    cloudProfileName: 'string',
+    cloudProfile: { required: ['name'], fields: { kind: 'string', name: 'string' } },
+    kubernetes: { fields: { version: 'string' } },
+    provider: {
+      fields: {
+        type: 'string',
+        workers: {
+          items: {
+            required: ['name', 'machine'],
+            fields: {
+              name: 'string',
+              machine: {
+                fields: { type: 'string', image: { fields: { name: 'string', version: 'string' } }, architecture: 'string' },
+              },
+              cri: { fields: { name: 'string', containerRuntimes: { items: { fields: { type: 'string' } } } } },
+              kubernetes: { fields: { version: 'string' } },
+              updateStrategy: 'string',
+              minimum: 'integer',
+              maximum: 'integer',
+            },
+          },
+        },
+        workersSettings: { fields: { sshAccess: { fields: { enabled: 'boolean' } } } },
+      },
+    },
+    maintenance: {
+      fields: {
+        confineSpecUpdateRollout: 'boolean',
+        autoUpdate: { fields: { kubernetesVersion: 'boolean', machineImageVersion: 'boolean' } },
+        timeWindow: { fields: { begin: 'string', end: 'string' } },
+        autoRotation: {
+          fields: { credentials: { fields: { sshKeypair: rotationPeriod, observability: rotationPeriod, etcdEncryptionKey: rotationPeriod } } },
+        },
+      },
+    },
+    hibernation: { fields: { enabled: 'boolean' } },
+    region: 'string',
+    secretBindingName: 'string',
+    credentialsBindingName: 'string',
+  },
+};
+
+function fitsLeaf(value: unknown, type: 'string' | 'boolean' | 'integer'): boolean {
+  return type === 'integer' ? Number.isInteger(value) : typeof value === type;
+}
+
+/** The first field of `value` (at `path`) that does not have its shape: `<field> must be a string`. */
+function shapeProblem(value: unknown, shape: Shape, path: string): string | undefined {
+  const at = (key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+  if (typeof shape === 'string') return fitsLeaf(value, shape) ? undefined : `${path} must be a${shape === 'integer' ? 'n' : ''} ${shape}`;
+  if ('items' in shape) {
+    if (!Array.isArray(value)) return `${path} must be an array`;
+    for (const [i, item] of value.entries()) {
+      const problem = shapeProblem(item, shape.items, at(i));
+      if (problem !== undefined) return problem;
     }
+    return undefined;
   }
-  if (spec.maintenance !== undefined) {
-    const m = spec.maintenance;
-    if (!isJsonObject(m)) return 'maintenance must be an object';
-    checks.push([m.confineSpecUpdateRollout, 'maintenance.confineSpecUpdateRollout', 'boolean']);
-    if (m.autoUpdate !== undefined) {
-      if (!isJsonObject(m.autoUpdate)) return 'maintenance.autoUpdate must be an object';
-      checks.push([m.autoUpdate.kubernetesVersion, 'maintenance.autoUpdate.kubernetesVersion', 'boolean']);
-      checks.push([m.autoUpdate.machineImageVersion, 'maintenance.autoUpdate.machineImageVersion', 'boolean']);
-    }
-    if (m.timeWindow !== undefined) {
-      if (!isJsonObject(m.timeWindow)) return 'maintenance.timeWindow must be an object';
-      checks.push([m.timeWindow.begin, 'maintenance.timeWindow.begin', 'string']);
-      checks.push([m.timeWindow.end, 'maintenance.timeWindow.end', 'string']);
-    }
-  }
-  if (spec.hibernation !== undefined) {
-    if (!isJsonObject(spec.hibernation)) return 'hibernation must be an object';
-    checks.push([spec.hibernation.enabled, 'hibernation.enabled', 'boolean']);
-  }
-  checks.push([spec.cloudProfileName, 'cloudProfileName', 'string']);
-  for (const [value, field, type] of checks) {
-    if (value !== undefined && typeof value !== type) return `${field} must be a ${type}`;
+  if (!isJsonObject(value)) return path ? `${path} must be an object` : 'must be a JSON object';
+  for (const [key, field] of Object.entries(shape.fields)) {
+    if (value[key] === undefined && !shape.required?.includes(key)) continue;
+    const problem = shapeProblem(value[key], field, at(key));
+    if (problem !== undefined) return problem;
   }
   return undefined;
 }
 
 /**
  * The held spec of a shoot: undefined when there is none; an Invalid error at
- * `metadata.annotations[maintenance.gardener.cloud/pending-spec]` when it is not the JSON of a spec.
+ * `metadata.annotations[maintenance.gardener.cloud/pending-spec]` when it is not JSON (`notJson`)
+ * or not the JSON of a spec (HELD_SPEC_SHAPE).
  */
-export function pendingSpecOf(shoot: Shoot): { ok: true; spec: ShootSpec | undefined } | { ok: false; error: FieldError } {
+export function pendingSpecOf(shoot: Shoot): { ok: true; spec: ShootSpec | undefined } | { ok: false; notJson: boolean; error: FieldError } {
   const raw = annotationsOf(shoot)[PENDING_SPEC_ANNOTATION];
   if (raw === undefined) return { ok: true, spec: undefined };
   let parsed: unknown;
@@ -189,11 +220,11 @@ export function pendingSpecOf(shoot: Shoot): { ok: true; spec: ShootSpec | undef
     parsed = JSON.parse(raw);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    return { ok: false, error: invalid(PENDING_SPEC_FIELD, shortValue(raw), `must be the JSON of a Shoot spec: ${reason}`) };
+    return { ok: false, notJson: true, error: invalid(PENDING_SPEC_FIELD, shortValue(raw), `must be the JSON of a Shoot spec: ${reason}`) };
   }
-  const problem = specShapeProblem(parsed);
+  const problem = shapeProblem(parsed, HELD_SPEC_SHAPE, '');
   if (problem !== undefined) {
-    return { ok: false, error: invalid(PENDING_SPEC_FIELD, shortValue(raw), `must be the JSON of a Shoot spec: ${problem}`) };
+    return { ok: false, notJson: false, error: invalid(PENDING_SPEC_FIELD, shortValue(raw), `must be the JSON of a Shoot spec: ${problem}`) };
   }
   return { ok: true, spec: parsed as ShootSpec };
 }

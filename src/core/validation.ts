@@ -374,33 +374,35 @@ function profileNotFound(shoot: Shoot, name: string): FieldError {
 }
 
 /**
- * Validating webhook work for CREATE and UPDATE. CloudProfile (admission plugin) errors come
- * first and alone, as Gardener's ShootValidator rejects before the static validation runs;
- * otherwise the static errors.
+ * Validating webhook work for CREATE and UPDATE, on the shoot to validate (`shootToValidate`: a
+ * submitted held spec applied) against the CloudProfile it names (`profiles`). CloudProfile
+ * (admission plugin) errors come first and alone, as Gardener's ShootValidator rejects before the
+ * static validation runs; otherwise the static errors. Returns the shoot validated and its
+ * profile, for the warnings (src/core/shoot-warnings.ts, shootWarnings).
  */
 export function validateShoot(input: {
   shoot: Shoot;
   oldShoot?: Shoot;
   operation: Operation;
-  index: CatalogueIndex | undefined;
-  profileName: string | undefined;
+  profiles: (name: string) => CatalogueIndex | undefined;
   now: Date;
-}): { errors: FieldError[] } {
-  const { oldShoot, operation, index, now } = input;
+}): { errors: FieldError[]; shoot: Shoot; index: CatalogueIndex | undefined } {
+  const { oldShoot, operation, now } = input;
   const target = shootToValidate(input);
   const shoot = target.shoot;
 
-  const name = input.profileName ?? cloudProfileNameOf(shoot);
+  const name = cloudProfileNameOf(shoot);
+  const index = name ? input.profiles(name) : undefined;
   const admission: FieldError[] = [];
   if (name) {
     if (index === undefined) admission.push(profileNotFound(shoot, name));
     else if (!shoot.metadata.deletionTimestamp || operation === 'CREATE') admission.push(...admissionErrors(shoot, oldShoot, operation, index, now));
   }
-  if (admission.length > 0) return { errors: admission };
+  if (admission.length > 0) return { errors: admission, shoot, index };
 
   const errors = target.error ? [target.error] : [];
   errors.push(...staticErrors(shoot, oldShoot, operation));
-  return { errors };
+  return { errors, shoot, index };
 }
 
 // ---- warnings ----------------------------------------------------------------------------------------
@@ -435,7 +437,8 @@ function findIndexed(list: IndexedVersion[], version: string): IndexedVersion | 
 }
 
 /**
- * Warnings for the versions this request sets or changes (CREATE: all; UPDATE: a changed
+ * Warnings for the shoot validated (validateShoot's `shoot`: a submitted held spec applied), for
+ * the versions this request sets or changes (CREATE: all; UPDATE: a changed
  * control plane version, changed pool versions or images, new pools), so that unrelated
  * updates are not nagged: a deprecated version, a version expiring within `expiryWarningDays`
  * (with its date), or an expired one (accepted on update for forced maintenance). Each < 120 chars.
@@ -447,9 +450,8 @@ export function shootWarnings(input: {
   now: Date;
   expiryWarningDays: number;
 }): string[] {
-  const { oldShoot, index, now, expiryWarningDays } = input;
+  const { shoot, oldShoot, index, now, expiryWarningDays } = input;
   if (index === undefined) return [];
-  const shoot = shootToValidate({ shoot: input.shoot, oldShoot, operation: oldShoot ? 'UPDATE' : 'CREATE' }).shoot;
   const warnings: string[] = [];
 
   const controlPlane = shoot.spec.kubernetes.version ?? '';

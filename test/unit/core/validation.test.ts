@@ -15,7 +15,7 @@ import { INDEX, NOW, PROFILE, edit, firstWorker, shoot, spec, worker } from './s
 type Op = 'CREATE' | 'UPDATE';
 
 function run(next: Shoot, old?: Shoot, operation: Op = old ? 'UPDATE' : 'CREATE', index = INDEX) {
-  const result = validateShoot({ shoot: next, oldShoot: old, operation, index, profileName: 'local', now: NOW });
+  const result = validateShoot({ shoot: next, oldShoot: old, operation, profiles: () => index, now: NOW });
   return { texts: result.errors.map(renderFieldError) };
 }
 
@@ -361,7 +361,7 @@ describe('validateShoot: CloudProfile admission (403)', () => {
     ['spec.cloudProfileName', shoot(edit(base, (s) => (s.cloudProfileName = 'nope')))],
     ['spec.cloudProfile.name', shoot(edit(base, (s) => (s.cloudProfile = { kind: 'CloudProfile', name: 'nope' })))],
   ])('an unknown profile is Forbidden at %s', (field, s) => {
-    const result = validateShoot({ shoot: s, operation: 'CREATE', index: undefined, profileName: 'nope', now: NOW });
+    const result = validateShoot({ shoot: s, operation: 'CREATE', profiles: () => undefined, now: NOW });
     expect(result.errors.map(renderFieldError)).toEqual([
       `${field}: Forbidden: could not find referenced cloud profile: cloudprofiles.core.gardener.cloud "nope" not found`,
     ]);
@@ -454,7 +454,9 @@ describe('renderSpecDiff', () => {
 });
 
 describe('shootWarnings', () => {
-  const warn = (next: Shoot, old?: Shoot, days = 30) => shootWarnings({ shoot: next, oldShoot: old, index: INDEX, now: NOW, expiryWarningDays: days });
+  // The shoot the validating webhook warns about: validateShoot's (a submitted held spec applied).
+  const warn = (next: Shoot, old?: Shoot, days = 30) =>
+    shootWarnings({ shoot: shootToValidate({ shoot: next, oldShoot: old, operation: old ? 'UPDATE' : 'CREATE' }).shoot, oldShoot: old, index: INDEX, now: NOW, expiryWarningDays: days });
 
   it.each<[string, Shoot, Shoot | undefined, number, string[]]>([
     ['nothing to say', shoot(base), undefined, 30, []],
