@@ -5,11 +5,12 @@ import { readShoot } from '../admission/object-shape.js';
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import { defaultShoot } from '../core/defaulting.js';
 import { renderFieldErrors } from '../core/field-errors.js';
-import { plan, planToJson, renderPlanText } from '../core/maintenance.js';
+import { plan, planToJson } from '../core/maintenance.js';
 import type { Shoot } from '../core/shoot.js';
 import { prepareCloudProfile } from '../webhook/cloudprofile-source.js';
 import { readDocumentFile } from './document-file.js';
 import { parseNow } from './options.js';
+import { renderPlanText } from './plan-text.js';
 
 export interface PlanCommandOptions {
   shoot: string;

@@ -1,13 +1,15 @@
 // plan(): what one maintenance run performed at `now` changes on a Shoot, and the texts it
 // reports (gardener/gardener pkg/controllermanager/controller/shoot/maintenance/reconciler.go,
 // (*Reconciler).reconcile, and helper/helper.go; docs/design.md, "Differences from Gardener" 1, 2, 3 and 6).
-// Pure: the scheduler and the `plan` command both call it; only the scheduler writes the result.
+// Pure: the scheduler and the `plan` command both call it; only the scheduler writes the result
+// (the command's text: src/commands/plan-text.ts).
 //
 // Order of work, as Gardener's reconciler: held spec becomes the base spec ("Differences from Gardener" 1),
 // machine images per worker (against the pre-maintenance control-plane version), control-plane
 // Kubernetes version, worker-pool Kubernetes versions (capped at the new control-plane version),
 // operation annotations, tasks, then status.lastMaintenance and Events.
-import { type CatalogueIndex, filterMachineImageVersions } from './cloudprofile.js';
+import type { CatalogueIndex } from './cloudprofile.js';
+import { filterMachineImageVersions } from './machine-image-filters.js';
 import {
   buildMaintenanceEvents,
   buildMaintenanceMessages,
@@ -408,49 +410,6 @@ export function planToJson(p: MaintenancePlan): Record<string, unknown> {
 export function shootChanged(p: MaintenancePlan, read: Shoot): boolean {
   const strip = (s: Shoot): unknown => ({ metadata: { annotations: s.metadata.annotations ?? {} }, spec: s.spec });
   return !jsonEqual(strip(p.shoot), strip(read));
-}
-
-// ---- text rendering -------------------------------------------------------------------------------
-
-function kubernetesLine(label: string, change: KubernetesChange): string {
-  return 'to' in change
-    ? `${label}: Kubernetes ${change.from} -> ${change.to}${change.forced ? ' FORCED' : ''} (${change.reason})`
-    : `${label}: Kubernetes ${change.from} ERROR: ${change.error} (${change.reason})`;
-}
-
-function imageLine(label: string, change: MachineImageChange): string {
-  return 'to' in change
-    ? `${label}: machine image ${change.name} ${change.from} -> ${change.to}${change.forced ? ' FORCED' : ''} (${change.reason})`
-    : `${label}: machine image ${change.name} ${change.from} ERROR: ${change.error} (${change.reason})`;
-}
-
-/** What an operator reads: the window, then one line per change (forced ones marked FORCED). */
-export function renderPlanText(p: MaintenancePlan): string {
-  const { namespace, name } = p.shoot.metadata;
-  const lines: string[] = [];
-  lines.push(`Shoot ${namespace ? `${namespace}/` : ''}${name ?? ''}`);
-  lines.push(
-    `Window: ${p.window.begin}-${p.window.end} (effective end ${p.window.effectiveEnd}), now ${p.window.inWindow ? 'inside' : 'outside'}; due: ${p.due ? 'yes' : 'no'}`,
-  );
-  lines.push(`Next run: between ${p.nextRun.earliest} and ${p.nextRun.latest}`);
-  const changes: string[] = [];
-  if (p.heldSpecReleased) changes.push('Held spec (maintenance.gardener.cloud/pending-spec): rolled out');
-  if (p.kubernetes) changes.push(kubernetesLine('Control plane', p.kubernetes));
-  for (const w of p.workers) {
-    if (w.kubernetes) changes.push(kubernetesLine(`Worker pool "${w.name}"`, w.kubernetes));
-  }
-  for (const w of p.workers) {
-    if (w.machineImage) changes.push(imageLine(`Worker pool "${w.name}"`, w.machineImage));
-  }
-  for (const op of p.operations) changes.push(`Operation: ${op}`);
-  const { from, to } = p.operationAnnotation;
-  if (from !== to) changes.push(`Annotation ${OPERATION_ANNOTATION}: ${from === undefined ? '(none)' : from} -> ${to === undefined ? '(removed)' : to}`);
-  if (p.tasksAdded.length > 0) changes.push(`Tasks added: ${p.tasksAdded.join(',')}`);
-  lines.push(...(changes.length > 0 ? ['Changes:', ...changes.map((c) => `  ${c}`)] : ['Changes: none']));
-  lines.push(`Last maintenance: ${p.lastMaintenance.state}: ${p.lastMaintenance.description}`);
-  if (p.lastMaintenance.failureReason) lines.push(`Failure reason: ${p.lastMaintenance.failureReason}`);
-  for (const e of p.events) lines.push(`Event ${e.type} ${e.reason}: ${e.message}`);
-  return `${lines.join('\n')}\n`;
 }
 
 /** A copy of the shoot with the plan's status left out (what the main-resource update sends). */

@@ -2,28 +2,28 @@
 // (gardener/gardener pkg/api/core/validation/shoot.go: validateMaintenance, validateShootOperation,
 // ValidateKubernetesVersionUpdate) and of its ShootValidator admission plugin (CloudProfile checks,
 // plugin/pkg/shoot/validator/admission.go) that concern maintenance, versions and operations, plus this
-// project's pending-spec annotation (docs/design.md, "Differences from Gardener" 1), and the warnings for
-// deprecated or soon-expiring versions. Every rejection is answered with 403 Forbidden (src/admission/review.ts).
+// project's pending-spec annotation (docs/design.md, "Differences from Gardener" 1). The warnings for
+// deprecated or soon-expiring versions: shoot-warnings.ts. Every rejection is answered with 403
+// Forbidden (src/admission/review.ts).
 //
 // A held spec (pending-spec annotation) is validated when it is submitted, exactly as if it
 // rolled out at that moment: the shoot is validated as `withPendingSpecApplied(shoot)` against
 // the old shoot's live spec. An unchanged held spec is not re-validated on later requests.
 
 import type { MachineImage, MachineImageVersion } from './cloudprofile-types.js';
-import { type CatalogueIndex, architecturesOfImageVersion, workerArchitecture } from './cloudprofile.js';
+import type { CatalogueIndex } from './cloudprofile.js';
 import { type FieldError, forbidden, goQuote, invalid, notSupported, required } from './field-errors.js';
-import { validateOperationAnnotations } from './operations.js';
 import { formatGoDuration, parseGoDuration } from './go-duration.js';
 import { jsonEqual } from './json.js';
+import { architecturesOfImageVersion, workerArchitecture } from './machine-image-filters.js';
+import { validateOperationAnnotations } from './operations.js';
 import { PENDING_SPEC_ANNOTATION, changedPaths, pendingSpecOf, withPendingSpecApplied } from './rollout.js';
 import { type Shoot, type ShootSpec, type Worker, annotationsOf, cloudProfileNameOf, isInPlaceUpdateStrategy, workersOf } from './shoot.js';
-import { isoSeconds, parseTimeWindow, windowDurationProblem } from './timewindow.js';
+import { parseTimeWindow, windowDurationProblem } from './timewindow.js';
 import {
-  type IndexedVersion,
   classificationOf,
   compareNormalizedVersions,
   isActive,
-  isDeprecated,
   isExpired,
   normalizeVersion,
   parseVersionConstraint,
@@ -141,7 +141,8 @@ function validateWorkerAgainstControlPlane(controlPlane: string, worker: string,
   return errors;
 }
 
-function workerVersionOf(worker: Worker): string | undefined {
+/** A pool's own Kubernetes version, if it sets one. */
+export function workerVersionOf(worker: Worker): string | undefined {
   return worker.kubernetes?.version;
 }
 
@@ -253,7 +254,8 @@ function findMachineImageVersion(index: CatalogueIndex, name: string, version: s
     .find((v) => v.version === version);
 }
 
-function imageChanged(worker: Worker, oldWorker: Worker | undefined): boolean {
+/** Whether this request sets the pool's image or architecture (a new pool: always). */
+export function imageChanged(worker: Worker, oldWorker: Worker | undefined): boolean {
   if (oldWorker === undefined) return true;
   return !jsonEqual(worker.machine.image ?? null, oldWorker.machine.image ?? null) || worker.machine.architecture !== oldWorker.machine.architecture;
 }
@@ -403,80 +405,4 @@ export function validateShoot(input: {
   const errors = target.error ? [target.error] : [];
   errors.push(...staticErrors(shoot, oldShoot, operation));
   return { errors, shoot, index };
-}
-
-// ---- warnings ----------------------------------------------------------------------------------------
-
-const MAX_WARNING = 119;
-const DAY_MS = 24 * 3600 * 1000;
-
-function clip(text: string): string {
-  return text.length <= MAX_WARNING ? text : `${text.slice(0, MAX_WARNING - 3)}...`;
-}
-
-/** When the version's expired stage begins, if it has one. */
-function expiryMs(v: IndexedVersion): number | undefined {
-  const stage = v.stages?.find((s) => s.classification === 'expired');
-  return stage && Number.isFinite(stage.startMs) ? stage.startMs : undefined;
-}
-
-/** `… is deprecated`, `… expires on <date>`, `… is expired`, or undefined when nothing to say. */
-function versionRemark(v: IndexedVersion, now: Date, expiryWarningDays: number): string | undefined {
-  if (isExpired(v, now)) return 'is expired';
-  const remarks: string[] = [];
-  if (isDeprecated(v, now)) remarks.push('is deprecated');
-  const expiry = expiryMs(v);
-  if (expiry !== undefined && expiry > now.getTime() && expiry - now.getTime() <= expiryWarningDays * DAY_MS) {
-    remarks.push(`expires on ${isoSeconds(expiry)}`);
-  }
-  return remarks.length > 0 ? remarks.join(' and ') : undefined;
-}
-
-function findIndexed(list: IndexedVersion[], version: string): IndexedVersion | undefined {
-  return list.find((v) => v.version === version);
-}
-
-/**
- * Warnings for the shoot validated (validateShoot's `shoot`: a submitted held spec applied), for
- * the versions this request sets or changes (CREATE: all; UPDATE: a changed
- * control plane version, changed pool versions or images, new pools), so that unrelated
- * updates are not nagged: a deprecated version, a version expiring within `expiryWarningDays`
- * (with its date), or an expired one (accepted on update for forced maintenance). Each < 120 chars.
- */
-export function shootWarnings(input: {
-  shoot: Shoot;
-  oldShoot?: Shoot;
-  index: CatalogueIndex | undefined;
-  now: Date;
-  expiryWarningDays: number;
-}): string[] {
-  const { shoot, oldShoot, index, now, expiryWarningDays } = input;
-  if (index === undefined) return [];
-  const warnings: string[] = [];
-
-  const controlPlane = shoot.spec.kubernetes.version ?? '';
-  if (controlPlane !== oldShoot?.spec.kubernetes.version) {
-    const v = findIndexed(index.kubernetes, controlPlane);
-    const remark = v && versionRemark(v, now, expiryWarningDays);
-    if (remark) warnings.push(clip(`Kubernetes version ${controlPlane} of the control plane ${remark}`));
-  }
-
-  const oldWorkers = oldShoot ? workersOf(oldShoot) : [];
-  for (const worker of workersOf(shoot)) {
-    const oldWorker = oldWorkers.find((w) => w.name === worker.name);
-    const version = workerVersionOf(worker);
-    if (version !== undefined && (oldWorker === undefined || version !== workerVersionOf(oldWorker))) {
-      const v = findIndexed(index.kubernetes, version);
-      const remark = v && versionRemark(v, now, expiryWarningDays);
-      if (remark) warnings.push(clip(`Kubernetes version ${version} of worker pool ${goQuote(worker.name)} ${remark}`));
-    }
-    const image = worker.machine.image;
-    if (image?.name !== undefined && image.version !== undefined && imageChanged(worker, oldWorker)) {
-      const entry = index.machineImages.get(image.name.toLowerCase());
-      const v = entry && findIndexed(entry.versions, image.version);
-      const remark = v && versionRemark(v, now, expiryWarningDays);
-      if (remark) warnings.push(clip(`machine image ${image.name} ${image.version} of worker pool ${goQuote(worker.name)} ${remark}`));
-    }
-  }
-  return warnings;
 }

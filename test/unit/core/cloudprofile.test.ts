@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CloudProfile, MachineImageVersion } from '../../../src/core/cloudprofile-types.js';
-import {
-  architecturesOfImageVersion,
-  areCapabilitiesCompatible,
-  completeMachineImage,
-  defaultCloudProfile,
-  filterMachineImageVersions,
-  indexCloudProfile,
-  validateCloudProfile,
-} from '../../../src/core/cloudprofile.js';
+import { defaultCloudProfile, indexCloudProfile } from '../../../src/core/cloudprofile.js';
+import { validateCloudProfile } from '../../../src/core/cloudprofile-validation.js';
+import { architecturesOfImageVersion, areCapabilitiesCompatible, filterMachineImageVersions } from '../../../src/core/machine-image-filters.js';
+import { completeMachineImage } from '../../../src/core/version-completion.js';
 import { renderFieldError } from '../../../src/core/field-errors.js';
 import type { Worker } from '../../../src/core/shoot.js';
 

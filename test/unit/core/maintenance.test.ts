@@ -7,7 +7,6 @@ import {
   type MaintenanceOptions,
   plan,
   planToJson,
-  renderPlanText,
   shootChanged,
 } from '../../../src/core/maintenance.js';
 import {
@@ -17,6 +16,7 @@ import {
   TASKS_ANNOTATION,
 } from '../../../src/core/operations.js';
 import { PENDING_SPEC_ANNOTATION } from '../../../src/core/rollout.js';
+import { renderPlanText } from '../../../src/commands/plan-text.js';
 import type { Shoot, Worker } from '../../../src/core/shoot.js';
 
 const NOW = new Date('2026-03-10T10:20:00Z');

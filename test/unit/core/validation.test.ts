@@ -7,9 +7,9 @@ import type { Shoot, ShootSpec } from '../../../src/core/shoot.js';
 import {
   renderSpecDiff,
   shootToValidate,
-  shootWarnings,
   validateShoot,
 } from '../../../src/core/validation.js';
+import { shootWarnings } from '../../../src/core/shoot-warnings.js';
 import { INDEX, NOW, PROFILE, edit, firstWorker, shoot, spec, worker } from './shoot-admission-fixture.js';
 
 type Op = 'CREATE' | 'UPDATE';
