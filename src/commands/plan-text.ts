@@ -2,7 +2,7 @@
 // run is due, then one line per change of the plan (src/core/maintenance.ts, plan), forced ones
 // marked FORCED, the status and the Events the run would leave.
 import type { KubernetesChange, MachineImageChange, MaintenancePlan } from '../core/maintenance.js';
-import { OPERATION_ANNOTATION } from '../core/operations.js';
+import { OP_MAINTAIN, OPERATION_ANNOTATION } from '../core/operations.js';
 
 function kubernetesLine(label: string, change: KubernetesChange): string {
   return 'to' in change
@@ -16,13 +16,27 @@ function imageLine(label: string, change: MachineImageChange): string {
     : `${label}: machine image ${change.name} ${change.from} ERROR: ${change.error} (${change.reason})`;
 }
 
+/** `yes`, `no`, with the reason when the window alone does not tell it. */
+function dueText(p: MaintenancePlan): string {
+  switch (p.dueReason) {
+    case 'maintain-requested':
+      return `yes (${OPERATION_ANNOTATION}=${OP_MAINTAIN})`;
+    case 'in-window':
+      return 'yes';
+    case 'outside-window':
+      return 'no';
+    case 'maintained-in-this-occurrence':
+      return `no (already maintained in this window occurrence at ${p.maintainedAt ?? ''})`;
+  }
+}
+
 /** What an operator reads: the window, then one line per change (forced ones marked FORCED). */
 export function renderPlanText(p: MaintenancePlan): string {
   const { namespace, name } = p.shoot.metadata;
   const lines: string[] = [];
   lines.push(`Shoot ${namespace ? `${namespace}/` : ''}${name ?? ''}`);
   lines.push(
-    `Window: ${p.window.begin}-${p.window.end} (effective end ${p.window.effectiveEnd}), now ${p.window.inWindow ? 'inside' : 'outside'}; due: ${p.due ? 'yes' : 'no'}`,
+    `Window: ${p.window.begin}-${p.window.end} (effective end ${p.window.effectiveEnd}), now ${p.window.inWindow ? 'inside' : 'outside'}; due: ${dueText(p)}`,
   );
   lines.push(`Next run: between ${p.nextRun.earliest} and ${p.nextRun.latest}`);
   const changes: string[] = [];

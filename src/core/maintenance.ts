@@ -19,6 +19,7 @@ import {
   type PlannedEvent,
 } from './maintenance-messages.js';
 import {
+  hasOperation,
   MAINTENANCE_OPERATION_ANNOTATION,
   NEEDS_RETRY_ANNOTATION,
   OP_MAINTAIN,
@@ -32,7 +33,14 @@ import {
 import { jsonEqual } from './json.js';
 import { PENDING_SPEC_ANNOTATION, withPendingSpecApplied } from './rollout.js';
 import { type LastMaintenance, type Shoot, type Worker, annotationsOf, deepCopy, workersOf } from './shoot.js';
-import { ALWAYS_WINDOW, effectiveShootWindow, formatMaintenanceTime, isoSeconds, parseTimeWindow } from './timewindow.js';
+import {
+  ALWAYS_WINDOW,
+  effectiveShootWindow,
+  formatMaintenanceTime,
+  isoSeconds,
+  maintainedInCurrentOccurrence,
+  parseTimeWindow,
+} from './timewindow.js';
 import {
   compareVersions,
   decideKubernetesVersionUpdate,
@@ -66,10 +74,19 @@ export interface WorkerPlan {
   machineImage: MachineImageChange | null;
 }
 
+/**
+ * Why a run at now is due or not, as the scheduler decides it (src/scheduler/due-time.ts, dueTimeOf;
+ * docs/design.md, "Differences from Gardener" 3): `maintain` asked for; now inside the effective
+ * window and not yet maintained in this occurrence; outside it; or inside but already maintained
+ * in this occurrence (status.lastMaintenance.triggeredTime), which the scheduler skips.
+ */
+export type DueReason = 'maintain-requested' | 'in-window' | 'outside-window' | 'maintained-in-this-occurrence';
+
 export interface MaintenancePlan {
   window: { begin: string; end: string; effectiveEnd: string; inWindow: boolean };
-  /** `maintain` asked, or now inside the effective window. */
+  /** Whether the scheduler would run now: `dueReason` is `maintain-requested` or `in-window`. */
   due: boolean;
+  dueReason: DueReason;
   nextRun: { earliest: string; latest: string };
   kubernetes: KubernetesChange | null;
   workers: WorkerPlan[];
@@ -80,6 +97,8 @@ export interface MaintenancePlan {
   // ---- not part of the `plan -o json` contract ----
   /** The run's status.lastMaintenance.triggeredTime: now in whole seconds (also names its Events). */
   triggeredTime: string;
+  /** With `maintained-in-this-occurrence`: the triggeredTime of that earlier run in this occurrence. */
+  maintainedAt?: string;
   /** Events the run emits after a successful update. */
   events: PlannedEvent[];
   /** A held spec (pending-spec annotation) rolled out. */
@@ -262,12 +281,19 @@ function windowView(shoot: Shoot, now: Date): MaintenancePlan['window'] & { next
   };
 }
 
+function dueReasonOf(shoot: Shoot, inWindow: boolean, now: Date): DueReason {
+  if (hasOperation(shoot, OPERATION_ANNOTATION, OP_MAINTAIN)) return 'maintain-requested';
+  if (!inWindow) return 'outside-window';
+  return maintainedInCurrentOccurrence(shoot, now) ? 'maintained-in-this-occurrence' : 'in-window';
+}
+
 // ---- plan -----------------------------------------------------------------------------------------
 
 /** What one maintenance run at `now` does to the shoot. */
 export function plan(original: Shoot, index: CatalogueIndex, now: Date, options: MaintenanceOptions): MaintenancePlan {
   const { nextRun, ...window } = windowView(original, now);
-  const due = parseOperations(annotationsOf(original)[OPERATION_ANNOTATION]).includes(OP_MAINTAIN) || window.inWindow;
+  const dueReason = dueReasonOf(original, window.inWindow, now);
+  const due = dueReason === 'maintain-requested' || dueReason === 'in-window';
 
   // docs/design.md, "Differences from Gardener" 1: the held spec is what maintenance works on and writes.
   const heldSpecReleased = annotationsOf(original)[PENDING_SPEC_ANNOTATION] !== undefined;
@@ -372,6 +398,7 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
   return {
     window,
     due,
+    dueReason,
     nextRun,
     kubernetes: controlPlane?.change ?? null,
     workers: workers.map((w) => ({
@@ -389,6 +416,7 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
     tasksAdded,
     requiresPatch,
     ...(machineImageError === undefined ? {} : { machineImageError }),
+    ...(dueReason === 'maintained-in-this-occurrence' ? { maintainedAt: original.status?.lastMaintenance?.triggeredTime } : {}),
   };
 }
 
@@ -397,6 +425,7 @@ export function planToJson(p: MaintenancePlan): Record<string, unknown> {
   return {
     window: p.window,
     due: p.due,
+    dueReason: p.dueReason,
     nextRun: p.nextRun,
     kubernetes: p.kubernetes,
     workers: p.workers,

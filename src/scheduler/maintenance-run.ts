@@ -12,7 +12,6 @@ import {
 import { type MaintenanceOptions, type MaintenancePlan, plan, shootChanged, withoutStatus } from '../core/maintenance.js';
 import { hasOperation, OP_MAINTAIN, OPERATION_ANNOTATION } from '../core/operations.js';
 import { cloudProfileNameOf, type LastMaintenance, type Shoot } from '../core/shoot.js';
-import { maintainedInCurrentOccurrence } from '../core/timewindow.js';
 import { MAINTENANCE_RECORD_ANNOTATION, maintenanceRecordOf, withMaintenanceRecord } from './maintenance-record.js';
 
 /** The API calls a run needs (ShootClient + EventRecorder in production, fakes in tests). */
@@ -94,8 +93,9 @@ export async function runMaintenance(deps: RunDeps, namespace: string, name: str
     const index = deps.catalogue(profileName);
     if (!index) return { result: 'error', changes: [], error: `CloudProfile "${profileName}" not found` };
     const planned = plan(shoot, index, now, deps.options);
-    // docs/design.md, "Differences from Gardener" 3: once per occurrence, unless `maintain` is asked for.
-    if (!planned.due || (!maintain && maintainedInCurrentOccurrence(shoot, now))) {
+    // docs/design.md, "Differences from Gardener" 3: once per occurrence, unless `maintain` is asked
+    // for (plan's dueReason `maintained-in-this-occurrence`).
+    if (!planned.due) {
       return { result: 'not-due', changes: [], plan: planned };
     }
     const changed = shootChanged(planned, shoot);
