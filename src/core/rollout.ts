@@ -13,6 +13,7 @@ import { type FieldError, invalid } from './field-errors.js';
 import { type JsonObject, isJsonObject, jsonEqual } from './json.js';
 import { NEEDS_RETRY_ANNOTATION, OPERATION_ANNOTATION, OP_RECONCILE, hasOperation } from './operations.js';
 import { type Shoot, type ShootSpec, annotationsOf, deepCopy } from './shoot.js';
+import { specShapeProblem } from './shoot-spec-shape.js';
 import { effectiveShootWindow, isoSeconds, maintainedInOccurrence } from './timewindow.js';
 
 export const PENDING_SPEC_ANNOTATION = 'maintenance.gardener.cloud/pending-spec';
@@ -121,96 +122,11 @@ function shortValue(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** The type a held-spec field must have: a leaf type, an object of fields, or a list. */
-type Shape =
-  | 'string'
-  | 'boolean'
-  | 'integer'
-  | { fields: Record<string, Shape>; required?: readonly string[] }
-  | { items: Shape };
-
-const rotationPeriod: Shape = { fields: { rotationPeriod: 'string' } };
-
-/**
- * The fields of a held spec this project reads and their types: the fields the admission layer's
- * Shoot schema names for `.spec` (src/admission/object-shape.ts), with the non-pointer structs
- * (`kubernetes`, `provider`, a worker's `machine`) required, since a held spec is not read through
- * Gardener's decoder. This is the only check of a held spec; the webhooks and plan() rely on it.
- */
-const HELD_SPEC_SHAPE: Shape = {
-  required: ['kubernetes', 'provider'],
-  fields: {
-    cloudProfileName: 'string',
-    cloudProfile: { required: ['name'], fields: { kind: 'string', name: 'string' } },
-    kubernetes: { fields: { version: 'string' } },
-    provider: {
-      fields: {
-        type: 'string',
-        workers: {
-          items: {
-            required: ['name', 'machine'],
-            fields: {
-              name: 'string',
-              machine: {
-                fields: { type: 'string', image: { fields: { name: 'string', version: 'string' } }, architecture: 'string' },
-              },
-              cri: { fields: { name: 'string', containerRuntimes: { items: { fields: { type: 'string' } } } } },
-              kubernetes: { fields: { version: 'string' } },
-              updateStrategy: 'string',
-              minimum: 'integer',
-              maximum: 'integer',
-            },
-          },
-        },
-        workersSettings: { fields: { sshAccess: { fields: { enabled: 'boolean' } } } },
-      },
-    },
-    maintenance: {
-      fields: {
-        confineSpecUpdateRollout: 'boolean',
-        autoUpdate: { fields: { kubernetesVersion: 'boolean', machineImageVersion: 'boolean' } },
-        timeWindow: { fields: { begin: 'string', end: 'string' } },
-        autoRotation: {
-          fields: { credentials: { fields: { sshKeypair: rotationPeriod, observability: rotationPeriod, etcdEncryptionKey: rotationPeriod } } },
-        },
-      },
-    },
-    hibernation: { fields: { enabled: 'boolean' } },
-    region: 'string',
-    secretBindingName: 'string',
-    credentialsBindingName: 'string',
-  },
-};
-
-function fitsLeaf(value: unknown, type: 'string' | 'boolean' | 'integer'): boolean {
-  return type === 'integer' ? Number.isInteger(value) : typeof value === type;
-}
-
-/** The first field of `value` (at `path`) that does not have its shape: `<field> must be a string`. */
-function shapeProblem(value: unknown, shape: Shape, path: string): string | undefined {
-  const at = (key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
-  if (typeof shape === 'string') return fitsLeaf(value, shape) ? undefined : `${path} must be a${shape === 'integer' ? 'n' : ''} ${shape}`;
-  if ('items' in shape) {
-    if (!Array.isArray(value)) return `${path} must be an array`;
-    for (const [i, item] of value.entries()) {
-      const problem = shapeProblem(item, shape.items, at(i));
-      if (problem !== undefined) return problem;
-    }
-    return undefined;
-  }
-  if (!isJsonObject(value)) return path ? `${path} must be an object` : 'must be a JSON object';
-  for (const [key, field] of Object.entries(shape.fields)) {
-    if (value[key] === undefined && !shape.required?.includes(key)) continue;
-    const problem = shapeProblem(value[key], field, at(key));
-    if (problem !== undefined) return problem;
-  }
-  return undefined;
-}
-
 /**
  * The held spec of a shoot: undefined when there is none; an Invalid error at
  * `metadata.annotations[maintenance.gardener.cloud/pending-spec]` when it is not JSON (`notJson`)
- * or not the JSON of a spec (HELD_SPEC_SHAPE).
+ * or not the JSON of a spec (shoot-spec-shape.ts, specShapeProblem). This is the only check of a
+ * held spec: the webhooks (src/admission/object-shape.ts, heldSpecErrors) and plan() rely on it.
  */
 export function pendingSpecOf(shoot: Shoot): { ok: true; spec: ShootSpec | undefined } | { ok: false; notJson: boolean; error: FieldError } {
   const raw = annotationsOf(shoot)[PENDING_SPEC_ANNOTATION];
@@ -222,7 +138,7 @@ export function pendingSpecOf(shoot: Shoot): { ok: true; spec: ShootSpec | undef
     const reason = e instanceof Error ? e.message : String(e);
     return { ok: false, notJson: true, error: invalid(PENDING_SPEC_FIELD, shortValue(raw), `must be the JSON of a Shoot spec: ${reason}`) };
   }
-  const problem = shapeProblem(parsed, HELD_SPEC_SHAPE, '');
+  const problem = specShapeProblem(parsed);
   if (problem !== undefined) {
     return { ok: false, notJson: false, error: invalid(PENDING_SPEC_FIELD, shortValue(raw), `must be the JSON of a Shoot spec: ${problem}`) };
   }
