@@ -1,4 +1,4 @@
-// Which machine image versions fit a worker (gardener/gardener pkg/apis/core/v1beta1/helper/cloudprofile.go,
+// Which machine image versions fit a worker (gardener/gardener pkg/api/core/v1beta1/helper/cloudprofile.go,
 // GetArchitecturesFromImageVersion and AreCapabilitiesCompatible; pkg/controllermanager/controller/shoot/
 // maintenance/helper/helper.go, FilterMachineImageVersions): architectures and capabilities, and the
 // per-worker filters maintenance applies, memoised in the catalogue index.
