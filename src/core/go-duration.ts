@@ -1,6 +1,8 @@
-// Go's time.Duration text (gardener/gardener reads rotation periods as metav1.Duration, which
-// parses with Go's time.ParseDuration and prints with Duration.String). The one duration
-// parser: Shoot validation (rotation periods) and the scheduler's duration flags use it.
+// Go's time.Duration text: the rotation periods of a Shoot are metav1.Duration values, parsed
+// with Go's time.ParseDuration and printed with Duration.String in Gardener's errors
+// (gardener/gardener pkg/api/core/validation/shoot.go, validateMaintenance). The one duration
+// parser: Shoot validation (validation.ts) and the scheduler's duration flags
+// (src/commands/options.ts, parseDurationFlag) use it.
 
 const DURATION_UNITS_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
