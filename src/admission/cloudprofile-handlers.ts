@@ -1,7 +1,8 @@
 // The CloudProfile webhook: the catalogue rules (gardener/gardener pkg/api/core/validation/cloudprofile.go,
 // ValidateCloudProfile), checked on the defaulted
 // profile (the CRD has no defaulting of its own, Gardener's API server defaults before it validates).
-import { defaultCloudProfile, validateCloudProfile } from '../core/cloudprofile.js';
+import { defaultCloudProfile } from '../core/cloudprofile.js';
+import { validateCloudProfile } from '../core/cloudprofile-validation.js';
 import { guarded, objectName, type AdmissionDeps } from './handler-deps.js';
 import { readCloudProfile } from './object-shape.js';
 import { allowedResponse, deniedResponse, type AdmissionRequest, type AdmissionResponse } from './review.js';

@@ -1,7 +1,8 @@
 // RFC 6902 JSON Patch computed from (original, mutated), the model of controller-runtime's
 // PatchResponseFromRaw: handlers mutate a copy of the object and never write patches by hand.
 // Objects are diffed key by key, arrays index by index (tail added or removed), anything else
-// that differs is replaced.
+// that differs is replaced (equality: src/core/json.ts, jsonEqual).
+import { isJsonObject, jsonEqual } from '../core/json.js';
 
 export type JsonPatchOperation =
   | { op: 'add'; path: string; value: unknown }
@@ -13,32 +14,11 @@ export function escapePointerToken(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function hasOwn(object: Record<string, unknown>, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key);
-}
-
-/** Structural equality of two JSON values. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = Object.keys(a);
-    if (keys.length !== Object.keys(b).length) return false;
-    return keys.every((k) => hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
 
 function diff(original: unknown, mutated: unknown, path: string, out: JsonPatchOperation[]): void {
-  if (isPlainObject(original) && isPlainObject(mutated)) {
+  if (isJsonObject(original) && isJsonObject(mutated)) {
     for (const key of Object.keys(original)) {
-      if (!hasOwn(mutated, key) || mutated[key] === undefined) {
+      if (!Object.hasOwn(mutated, key) || mutated[key] === undefined) {
         if (original[key] !== undefined) out.push({ op: 'remove', path: `${path}/${escapePointerToken(key)}` });
       }
     }
@@ -46,7 +26,7 @@ function diff(original: unknown, mutated: unknown, path: string, out: JsonPatchO
       const value = mutated[key];
       if (value === undefined) continue;
       const child = `${path}/${escapePointerToken(key)}`;
-      if (!hasOwn(original, key) || original[key] === undefined) out.push({ op: 'add', path: child, value });
+      if (!Object.hasOwn(original, key) || original[key] === undefined) out.push({ op: 'add', path: child, value });
       else diff(original[key], value, child, out);
     }
     return;
@@ -91,7 +71,7 @@ export function applyJsonPatch<T>(document: T, operations: readonly JsonPatchOpe
     for (const token of tokens) {
       parent = Array.isArray(parent)
         ? parent[Number(token)]
-        : isPlainObject(parent) && hasOwn(parent, token)
+        : isJsonObject(parent) && Object.hasOwn(parent, token)
           ? parent[token]
           : undefined;
       if (parent === undefined) throw new Error(`path ${operation.path} does not exist`);
@@ -104,9 +84,9 @@ export function applyJsonPatch<T>(document: T, operations: readonly JsonPatchOpe
       if (operation.op === 'add') parent.splice(index, 0, structuredClone(operation.value));
       else if (operation.op === 'replace') parent[index] = structuredClone(operation.value);
       else parent.splice(index, 1);
-    } else if (isPlainObject(parent)) {
+    } else if (isJsonObject(parent)) {
       if (operation.op === 'remove') {
-        if (!hasOwn(parent, last)) throw new Error(`path ${operation.path} does not exist`);
+        if (!Object.hasOwn(parent, last)) throw new Error(`path ${operation.path} does not exist`);
         delete parent[last];
       } else {
         // defineProperty, not assignment: a "__proto__" key stays a plain property.

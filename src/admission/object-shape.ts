@@ -4,11 +4,14 @@
 // src/core/shoot.ts and src/core/cloudprofile-types.ts. A wrong type becomes a field error
 // (`<field>: Invalid value: "integer": must be of type string`), never an exception.
 // The same schemas tell the decoder (gardener-decoding.ts) which fields are Gardener's non-pointer
-// structs (`goStruct`) and where a `null` must reach the shape check (`nullDenied`).
+// structs (`goStruct`) and where a `null` must reach the shape check (`nullDenied`). The fields of
+// `spec` come from core's one description of them (src/core/shoot-spec-shape.ts, SHOOT_SPEC_SHAPE),
+// which also checks the held spec.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { CloudProfile } from '../core/cloudprofile-types.js';
 import { invalid, required, type FieldError } from '../core/field-errors.js';
-import { PENDING_SPEC_ANNOTATION } from '../core/rollout.js';
+import { PENDING_SPEC_FIELD, pendingSpecOf } from '../core/rollout.js';
+import { SHOOT_SPEC_SHAPE, type SpecShape } from '../core/shoot-spec-shape.js';
 import type { Shoot } from '../core/shoot.js';
 import { decodeLikeGardener, type DecodingSchema } from './gardener-decoding.js';
 import { assertSafeDocument } from './review.js';
@@ -35,35 +38,17 @@ const objectMeta = {
   },
 } as const;
 
-const rotationPeriod = { type: 'object', properties: { rotationPeriod: str } } as const;
-
-const worker = {
-  type: 'object',
-  required: ['name'],
-  properties: {
-    name: str,
-    machine: {
-      type: 'object',
-      goStruct: true,
-      properties: {
-        type: str,
-        architecture: str,
-        image: { type: 'object', properties: { name: str, version: str } },
-      },
-    },
-    cri: {
-      type: 'object',
-      properties: {
-        name: str,
-        containerRuntimes: { type: 'array', items: { type: 'object', properties: { type: str } } },
-      },
-    },
-    kubernetes: { type: 'object', properties: { version: str } },
-    updateStrategy: str,
-    minimum: int,
-    maximum: int,
-  },
-} as const;
+/** The JSON schema of a spec shape (src/core/shoot-spec-shape.ts), with the decoder's `goStruct` marker. */
+function jsonSchemaOf(shape: SpecShape): DecodingSchema & Record<string, unknown> {
+  if (typeof shape === 'string') return { type: shape };
+  if ('items' in shape) return { type: 'array', items: jsonSchemaOf(shape.items) };
+  return {
+    type: 'object',
+    ...(shape.required ? { required: [...shape.required] } : {}),
+    ...(shape.goStruct ? { goStruct: true } : {}),
+    properties: Object.fromEntries(Object.entries(shape.fields).map(([key, field]) => [key, jsonSchemaOf(field)])),
+  };
+}
 
 const shootSchema = {
   type: 'object',
@@ -72,52 +57,7 @@ const shootSchema = {
     apiVersion: str,
     kind: str,
     metadata: { ...objectMeta, nullDenied: true },
-    spec: {
-      type: 'object',
-      nullDenied: true,
-      properties: {
-        cloudProfileName: str,
-        cloudProfile: { type: 'object', required: ['name'], properties: { kind: str, name: str } },
-        kubernetes: { type: 'object', goStruct: true, properties: { version: str } },
-        provider: {
-          type: 'object',
-          goStruct: true,
-          properties: {
-            type: str,
-            workers: { type: 'array', items: worker },
-            workersSettings: {
-              type: 'object',
-              properties: { sshAccess: { type: 'object', properties: { enabled: bool } } },
-            },
-          },
-        },
-        maintenance: {
-          type: 'object',
-          properties: {
-            autoUpdate: { type: 'object', properties: { kubernetesVersion: bool, machineImageVersion: bool } },
-            timeWindow: { type: 'object', properties: { begin: str, end: str } },
-            confineSpecUpdateRollout: bool,
-            autoRotation: {
-              type: 'object',
-              properties: {
-                credentials: {
-                  type: 'object',
-                  properties: {
-                    sshKeypair: rotationPeriod,
-                    observability: rotationPeriod,
-                    etcdEncryptionKey: rotationPeriod,
-                  },
-                },
-              },
-            },
-          },
-        },
-        hibernation: { type: 'object', properties: { enabled: bool } },
-        region: str,
-        secretBindingName: str,
-        credentialsBindingName: str,
-      },
-    },
+    spec: { ...jsonSchemaOf(SHOOT_SPEC_SHAPE), nullDenied: true },
     status: {
       type: 'object',
       properties: {
@@ -341,27 +281,19 @@ export function readCloudProfile(document: unknown): ReadObject<CloudProfile> {
 }
 
 /**
- * The held spec in the pending-spec annotation gets the same type check as `.spec` (it becomes
- * `.spec` at rollout and is validated as such now). An annotation that is not JSON is left to
- * core validation, which reports it.
+ * The held spec in the pending-spec annotation is checked here like `.spec` (it becomes `.spec` at
+ * rollout and is validated as such now), with core's one check of a held spec (src/core/rollout.ts,
+ * pendingSpecOf), so the mutating webhook denies a wrongly typed one too. Its nesting is refused as
+ * a request body's is. An annotation that is not JSON is left to core validation, which reports it.
  */
-export function pendingSpecShapeErrors(document: unknown): FieldError[] {
-  const annotations = (document as { metadata?: { annotations?: Record<string, unknown> } } | null)?.metadata?.annotations;
-  const raw = annotations?.[PENDING_SPEC_ANNOTATION];
-  if (typeof raw !== 'string') return [];
-  let spec: unknown;
+export function heldSpecErrors(shoot: Shoot): FieldError[] {
+  const held = pendingSpecOf(shoot);
+  if (!held.ok) return held.notJson ? [] : [held.error];
+  if (held.spec === undefined) return [];
   try {
-    spec = JSON.parse(raw);
-  } catch {
-    return [];
-  }
-  const field = `metadata.annotations[${PENDING_SPEC_ANNOTATION}]`;
-  try {
-    assertSafeDocument(spec);
+    assertSafeDocument(held.spec);
   } catch (err) {
-    return [invalid(field, '<held spec>', err instanceof Error ? err.message : String(err))];
+    return [invalid(PENDING_SPEC_FIELD, '<held spec>', err instanceof Error ? err.message : String(err))];
   }
-  return shootShapeErrors({ metadata: {}, spec }).map((e) =>
-    invalid(field, '<held spec>', `${e.field}: ${e.type === 'Required' ? 'Required value' : `${String(e.badValue)} ${e.detail}`}`),
-  );
+  return [];
 }

@@ -4,6 +4,7 @@
 // allowed, allowed with a JSON Patch, denied with a Kubernetes Status carrying field causes.
 import { Ajv, type ErrorObject } from 'ajv';
 import { CAUSE_TYPE, renderFieldError, renderFieldErrors, type FieldError } from '../core/field-errors.js';
+import { MAX_WARNING_LENGTH } from '../core/shoot-warnings.js';
 import type { JsonPatchOperation } from './json-patch.js';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
@@ -13,8 +14,6 @@ export const GARDENER_GROUP = 'core.gardener.cloud';
 /** Deeper documents than this are refused before anything walks them recursively. */
 export const MAX_NESTING_DEPTH = 512;
 
-/** Kubernetes warns that longer warnings may be truncated; we keep every warning below it. */
-export const MAX_WARNING_LENGTH = 119;
 
 export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 

@@ -5,10 +5,11 @@ import { defaultShoot } from '../core/defaulting.js';
 import { renderFieldErrors } from '../core/field-errors.js';
 import { confineRollout, heldChangeWarning } from '../core/rollout.js';
 import { cloudProfileNameOf, type Shoot } from '../core/shoot.js';
-import { shootToValidate, shootWarnings, validateShoot } from '../core/validation.js';
+import { shootWarnings } from '../core/shoot-warnings.js';
+import { validateShoot } from '../core/validation.js';
 import { guarded, objectName, type AdmissionDeps } from './handler-deps.js';
 import { createJsonPatch } from './json-patch.js';
-import { pendingSpecShapeErrors, readShoot } from './object-shape.js';
+import { heldSpecErrors, readShoot } from './object-shape.js';
 import {
   allowedResponse,
   deniedResponse,
@@ -30,7 +31,7 @@ function readShootReview(request: AdmissionRequest): ShootReview {
   const { operation } = request;
   if (operation !== 'CREATE' && operation !== 'UPDATE') return { kind: 'skip' };
   const shoot = readShoot(request.object);
-  const errors = shoot.ok ? pendingSpecShapeErrors(shoot.object) : shoot.errors;
+  const errors = shoot.ok ? heldSpecErrors(shoot.object) : shoot.errors;
   // The stored object is checked too: core code reads both.
   const oldShoot = operation === 'UPDATE' ? readShoot(request.oldObject) : undefined;
   if (oldShoot && !oldShoot.ok) for (const e of oldShoot.errors) errors.push({ ...e, detail: `${e.detail} (in oldObject)` });
@@ -94,15 +95,11 @@ export function validateShootReview(request: AdmissionRequest, deps: AdmissionDe
     if (review.kind === 'denied') return review.response;
     const now = deps.now();
     // A submitted held spec is validated as if it rolled out now, against the profile it names.
-    const target = shootToValidate({ shoot: review.shoot, oldShoot: review.oldShoot, operation: review.operation });
-    const profileName = cloudProfileNameOf(target.shoot) ?? '';
-    const index = profileName ? deps.profiles.get(profileName) : undefined;
     const result = validateShoot({
       shoot: review.shoot,
       oldShoot: review.oldShoot,
       operation: review.operation,
-      index,
-      profileName,
+      profiles: (name) => deps.profiles.get(name),
       now,
     });
     if (result.errors.length > 0) {
@@ -114,9 +111,9 @@ export function validateShootReview(request: AdmissionRequest, deps: AdmissionDe
       });
     }
     const warnings = shootWarnings({
-      shoot: review.shoot,
+      shoot: result.shoot,
       oldShoot: review.oldShoot,
-      index,
+      index: result.index,
       now,
       expiryWarningDays: deps.expiryWarningDays,
     });

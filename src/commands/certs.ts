@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createCertificateAuthority, createSignedCertificate } from '../pki/certificates.js';
+import { collect } from './options.js';
 
 export interface WrittenCertificates {
   dir: string;
@@ -35,10 +36,6 @@ export function writeDevelopmentCertificates(dir: string, hosts: readonly string
   writeFileSync(certPath, leaf.certPem);
   writeFileSync(keyPath, leaf.keyPem, { mode: 0o600 });
   return { dir, caPath, certPath, keyPath, dnsNames, ipAddresses };
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 export function registerCertsCommand(program: Command): void {

@@ -6,9 +6,11 @@ import { prepareCloudProfile } from '../catalogue/prepare.js';
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import { defaultShoot } from '../core/defaulting.js';
 import { renderFieldErrors } from '../core/field-errors.js';
-import { plan, planToJson, renderPlanText } from '../core/maintenance.js';
+import { plan, planToJson } from '../core/maintenance.js';
 import type { Shoot } from '../core/shoot.js';
 import { readDocumentFile } from './document-file.js';
+import { parseNow } from './options.js';
+import { renderPlanText } from './plan-text.js';
 
 export interface PlanCommandOptions {
   shoot: string;
@@ -64,13 +66,6 @@ function asStored(shoot: Shoot, index: CatalogueIndex, now: Date, path: string):
   const defaulted = defaultShoot({ shoot, oldShoot: shoot, operation: 'UPDATE', index, now });
   if (defaulted.errors.length > 0) throw new Error(`shoot file ${path}: ${renderFieldErrors(defaulted.errors)}`);
   return defaulted.shoot;
-}
-
-export function parseNow(value: string | undefined): Date {
-  if (value === undefined) return new Date();
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) throw new Error(`--now ${JSON.stringify(value)} is not an ISO 8601 instant`);
-  return new Date(ms);
 }
 
 /** The command's output for the given options (what is printed to stdout). */

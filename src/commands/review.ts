@@ -4,6 +4,7 @@
 // AdmissionReview as JSON; unreadable input is a one-line error and a non-zero exit.
 import type { Command } from 'commander';
 import { firstLine, readDocumentFile } from './document-file.js';
+import { collect, parseNow } from './options.js';
 import { validateCloudProfileReview } from '../admission/cloudprofile-handlers.js';
 import { DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_SCHEDULER_USER, type AdmissionDeps } from '../admission/handler-deps.js';
 import { applyJsonPatch } from '../admission/json-patch.js';
@@ -65,8 +66,7 @@ export function reviewRequest(request: AdmissionRequest, deps: AdmissionDeps, we
 }
 
 export function runReview(options: ReviewOptions): AdmissionReviewResponse {
-  const now = options.now === undefined ? new Date() : new Date(options.now);
-  if (Number.isNaN(now.getTime())) throw new Error(`--now ${JSON.stringify(options.now)} is not an ISO 8601 instant`);
+  const now = parseNow(options.now);
   const webhook = options.webhook ?? 'both';
   if (!['mutate', 'validate', 'both'].includes(webhook)) {
     throw new Error(`--webhook must be mutate or validate, not ${JSON.stringify(webhook)}`);
@@ -80,10 +80,6 @@ export function runReview(options: ReviewOptions): AdmissionReviewResponse {
     expiryWarningDays: options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
   };
   return encodeAdmissionReview(reviewRequest(request, deps, webhook));
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 export function registerReviewCommand(program: Command): void {

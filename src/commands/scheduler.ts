@@ -9,11 +9,10 @@ import { loadKubeConfig } from '../kube/config.js';
 import { RequestAccounting } from '../kube/request-accounting.js';
 import { KubeRestClient } from '../kube/rest-client.js';
 import { TokenBucket } from '../kube/token-bucket.js';
-import { parseDuration } from '../scheduler/duration.js';
 import { MaintenanceScheduler, type SchedulerConfig } from '../scheduler/scheduler.js';
+import { checkLogLevel, LOG_LEVELS, onStopSignals, parseDurationFlag } from './options.js';
 
 const SERVICE_ACCOUNT_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export interface SchedulerCommandOptions {
   kubeconfig?: string;
@@ -54,10 +53,10 @@ function number(flag: string, min: number) {
 }
 
 export function schedulerConfigFrom(o: SchedulerCommandOptions): SchedulerConfig {
-  if (!LOG_LEVELS.includes(o.logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
-  const leaseDurationMs = parseDuration(o.leaseDuration);
-  const renewDeadlineMs = parseDuration(o.renewDeadline);
-  const retryPeriodMs = parseDuration(o.retryPeriod);
+  checkLogLevel(o.logLevel);
+  const leaseDurationMs = parseDurationFlag(o.leaseDuration);
+  const renewDeadlineMs = parseDurationFlag(o.renewDeadline);
+  const retryPeriodMs = parseDurationFlag(o.retryPeriod);
   if (!(renewDeadlineMs < leaseDurationMs)) throw new Error('--renew-deadline must be shorter than --lease-duration');
   if (!(retryPeriodMs < renewDeadlineMs)) throw new Error('--retry-period must be shorter than --renew-deadline');
   if (!Number.isInteger(o.maxConcurrent)) throw new Error('--max-concurrent must be an integer');
@@ -116,10 +115,7 @@ export function registerSchedulerCommand(program: Command): void {
       accounting.register(scheduler.metrics.registry);
       await scheduler.start();
       log.info({ metricsPort: scheduler.metricsPort, lease: `${config.leaseNamespace}/${config.leaseName}` }, 'scheduler started');
-      let stopping = false;
-      const shutdown = (signal: string): void => {
-        if (stopping) return;
-        stopping = true;
+      onStopSignals((signal) => {
         log.info({ signal }, 'stopping');
         void scheduler
           .stop()
@@ -131,8 +127,6 @@ export function registerSchedulerCommand(program: Command): void {
             log.error({ err: err instanceof Error ? err.message : String(err) }, 'stop failed');
             process.exit(1);
           });
-      };
-      process.on('SIGTERM', () => shutdown('SIGTERM'));
-      process.on('SIGINT', () => shutdown('SIGINT'));
+      });
     });
 }

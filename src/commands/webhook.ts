@@ -12,6 +12,7 @@ import { RequestAccounting } from '../kube/request-accounting.js';
 import { KubeRestClient } from '../kube/rest-client.js';
 import { buildApp, DEFAULT_SHUTDOWN_DELAY_SECONDS, DEFAULT_SHUTDOWN_GRACE_MS } from '../webhook/app.js';
 import { ServingCertificateStore } from '../webhook/serving-certificate.js';
+import { checkLogLevel, collect, LOG_LEVELS, onStopSignals } from './options.js';
 
 export interface WebhookOptions {
   host: string;
@@ -27,7 +28,6 @@ export interface WebhookOptions {
   shutdownDelay?: number;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const CERTIFICATE_RELOAD_INTERVAL_MS = 60_000;
 
 function positiveInteger(flag: string) {
@@ -38,10 +38,6 @@ function positiveInteger(flag: string) {
   };
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 export interface RunningWebhook {
   url: string;
   reloadCertificate(): void;
@@ -50,9 +46,7 @@ export interface RunningWebhook {
 
 /** Starts the server; resolves with a stop function once it listens. */
 export async function startWebhook(options: WebhookOptions, logger?: Logger): Promise<RunningWebhook> {
-  if (!LOG_LEVELS.includes(options.logLevel)) {
-    throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
-  }
+  checkLogLevel(options.logLevel);
   const log = logger ?? pino({ level: options.logLevel, base: { component: 'webhook' } });
   const clientCaPem = options.clientCa ? readFileSync(options.clientCa, 'utf8') : undefined;
   const certificates = new ServingCertificateStore(options.certDir, log);
@@ -120,10 +114,7 @@ export function registerWebhookCommand(program: Command): void {
     .action(async (options: WebhookOptions) => {
       const log = pino({ level: LOG_LEVELS.includes(options.logLevel) ? options.logLevel : 'info', base: { component: 'webhook' } });
       const server = await startWebhook(options, log);
-      let stopping = false;
-      const onStop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
+      onStopSignals((signal) => {
         log.info({ signal }, 'shutting down');
         server.stop().then(
           () => process.exit(0),
@@ -132,9 +123,7 @@ export function registerWebhookCommand(program: Command): void {
             process.exit(1);
           },
         );
-      };
-      process.on('SIGTERM', () => onStop('SIGTERM'));
-      process.on('SIGINT', () => onStop('SIGINT'));
+      });
       process.on('SIGHUP', () => {
         log.info({}, 'SIGHUP: reloading the serving certificate');
         server.reloadCertificate();

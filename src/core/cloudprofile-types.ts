@@ -1,5 +1,6 @@
 // The typed view of a CloudProfile (core.gardener.cloud/v1beta1) that this project reads.
-// Rules over these types live in cloudprofile.ts (defaults, classification, validation).
+// Rules over these types live in cloudprofile.ts (defaults, the catalogue index),
+// cloudprofile-validation.ts, machine-image-filters.ts and versions.ts (classification).
 
 export type VersionClassification = 'preview' | 'supported' | 'deprecated' | 'expired' | 'unavailable';
 

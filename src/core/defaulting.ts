@@ -12,11 +12,11 @@
 //   completed from the CloudProfile. Without a CloudProfile (unknown name) this is skipped:
 //   validation rejects the shoot. A shoot in deletion gets no version work.
 
-import { type CatalogueIndex, completeMachineImage } from './cloudprofile.js';
+import type { CatalogueIndex } from './cloudprofile.js';
 import { type FieldError, invalid } from './field-errors.js';
 import { type Shoot, type Worker, deepCopy, workersOf } from './shoot.js';
 import { defaultTimeWindow } from './timewindow.js';
-import { completeKubernetesVersion } from './versions.js';
+import { completeKubernetesVersion, completeMachineImage } from './version-completion.js';
 
 /**
  * The name the default window is hashed from. A CREATE with `generateName` has no name yet

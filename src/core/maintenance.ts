@@ -1,14 +1,15 @@
 // plan(): what one maintenance run performed at `now` changes on a Shoot, and the texts it
 // reports (gardener/gardener pkg/controllermanager/controller/shoot/maintenance/reconciler.go,
 // (*Reconciler).reconcile, and helper/helper.go; docs/design.md, "Differences from Gardener" 1, 2, 3 and 6).
-// Pure: the scheduler and the `plan` command both call it; only the scheduler writes the result.
+// Pure: the scheduler and the `plan` command both call it; only the scheduler writes the result
+// (the command's text: src/commands/plan-text.ts).
 //
 // Order of work, as Gardener's reconciler: held spec becomes the base spec ("Differences from Gardener" 1),
 // machine images per worker (against the pre-maintenance control-plane version), control-plane
 // Kubernetes version, worker-pool Kubernetes versions (capped at the new control-plane version),
 // operation annotations, tasks, then status.lastMaintenance and Events.
-import type { MachineImageUpdateStrategy } from './cloudprofile-types.js';
-import { type CatalogueIndex, filterMachineImageVersions } from './cloudprofile.js';
+import type { CatalogueIndex } from './cloudprofile.js';
+import { filterMachineImageVersions } from './machine-image-filters.js';
 import {
   buildMaintenanceEvents,
   buildMaintenanceMessages,
@@ -18,6 +19,7 @@ import {
   type PlannedEvent,
 } from './maintenance-messages.js';
 import {
+  hasOperation,
   MAINTENANCE_OPERATION_ANNOTATION,
   NEEDS_RETRY_ANNOTATION,
   OP_MAINTAIN,
@@ -28,9 +30,17 @@ import {
   parseOperations,
   TASKS_ANNOTATION,
 } from './operations.js';
+import { jsonEqual } from './json.js';
 import { PENDING_SPEC_ANNOTATION, withPendingSpecApplied } from './rollout.js';
 import { type LastMaintenance, type Shoot, type Worker, annotationsOf, deepCopy, workersOf } from './shoot.js';
-import { ALWAYS_WINDOW, effectiveShootWindow, formatMaintenanceTime, parseTimeWindow } from './timewindow.js';
+import {
+  ALWAYS_WINDOW,
+  effectiveShootWindow,
+  formatMaintenanceTime,
+  isoSeconds,
+  maintainedInCurrentOccurrence,
+  parseTimeWindow,
+} from './timewindow.js';
 import {
   compareVersions,
   decideKubernetesVersionUpdate,
@@ -64,10 +74,19 @@ export interface WorkerPlan {
   machineImage: MachineImageChange | null;
 }
 
+/**
+ * Why a run at now is due or not, as the scheduler decides it (src/scheduler/due-time.ts, dueTimeOf;
+ * docs/design.md, "Differences from Gardener" 3): `maintain` asked for; now inside the effective
+ * window and not yet maintained in this occurrence; outside it; or inside but already maintained
+ * in this occurrence (status.lastMaintenance.triggeredTime), which the scheduler skips.
+ */
+export type DueReason = 'maintain-requested' | 'in-window' | 'outside-window' | 'maintained-in-this-occurrence';
+
 export interface MaintenancePlan {
   window: { begin: string; end: string; effectiveEnd: string; inWindow: boolean };
-  /** `maintain` asked, or now inside the effective window. */
+  /** Whether the scheduler would run now: `dueReason` is `maintain-requested` or `in-window`. */
   due: boolean;
+  dueReason: DueReason;
   nextRun: { earliest: string; latest: string };
   kubernetes: KubernetesChange | null;
   workers: WorkerPlan[];
@@ -76,6 +95,10 @@ export interface MaintenancePlan {
   /** The Shoot as the run would write it (status.lastMaintenance included, triggered at now). */
   shoot: Shoot;
   // ---- not part of the `plan -o json` contract ----
+  /** The run's status.lastMaintenance.triggeredTime: now in whole seconds (also names its Events). */
+  triggeredTime: string;
+  /** With `maintained-in-this-occurrence`: the triggeredTime of that earlier run in this occurrence. */
+  maintainedAt?: string;
   /** Events the run emits after a successful update. */
   events: PlannedEvent[];
   /** A held spec (pending-spec annotation) rolled out. */
@@ -107,10 +130,6 @@ export const TASK_RESTART_CORE_ADDONS = 'restartCoreAddons';
 
 type ImageOutcome = { pool: string; change: MachineImageChange; result: ItemResult };
 
-function strategyOf(value: string | undefined): MachineImageUpdateStrategy {
-  return value === 'patch' || value === 'minor' ? value : 'major';
-}
-
 /** The first machine type / image problem of any worker (it stops image maintenance of all workers). */
 function machineImagePrerequisiteError(workers: Worker[], index: CatalogueIndex): string | undefined {
   for (const worker of workers) {
@@ -138,7 +157,7 @@ function maintainMachineImage(
   const current = image?.version;
   const entry = index.machineImages.get(imageName.toLowerCase());
   if (!entry || current === undefined) return undefined;
-  const strategy = strategyOf(entry.strategy);
+  const strategy = entry.strategy;
   const kubeletVersion = worker.kubernetes?.version ?? controlPlaneVersion;
   const versions = filterMachineImageVersions({ index, imageName, worker, kubeletVersion });
 
@@ -262,12 +281,19 @@ function windowView(shoot: Shoot, now: Date): MaintenancePlan['window'] & { next
   };
 }
 
+function dueReasonOf(shoot: Shoot, inWindow: boolean, now: Date): DueReason {
+  if (hasOperation(shoot, OPERATION_ANNOTATION, OP_MAINTAIN)) return 'maintain-requested';
+  if (!inWindow) return 'outside-window';
+  return maintainedInCurrentOccurrence(shoot, now) ? 'maintained-in-this-occurrence' : 'in-window';
+}
+
 // ---- plan -----------------------------------------------------------------------------------------
 
 /** What one maintenance run at `now` does to the shoot. */
 export function plan(original: Shoot, index: CatalogueIndex, now: Date, options: MaintenanceOptions): MaintenancePlan {
   const { nextRun, ...window } = windowView(original, now);
-  const due = parseOperations(annotationsOf(original)[OPERATION_ANNOTATION]).includes(OP_MAINTAIN) || window.inWindow;
+  const dueReason = dueReasonOf(original, window.inWindow, now);
+  const due = dueReason === 'maintain-requested' || dueReason === 'in-window';
 
   // docs/design.md, "Differences from Gardener" 1: the held spec is what maintenance works on and writes.
   const heldSpecReleased = annotationsOf(original)[PENDING_SPEC_ANNOTATION] !== undefined;
@@ -365,12 +391,14 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
   } else {
     lastMaintenance = { description: buildMaintenanceMessages(results).description, state: 'Succeeded' };
   }
-  const written: LastMaintenance = { ...lastMaintenance, triggeredTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+  const triggeredTime = isoSeconds(now);
+  const written: LastMaintenance = { ...lastMaintenance, triggeredTime };
   shoot.status = { ...(shoot.status ?? {}), lastMaintenance: written };
 
   return {
     window,
     due,
+    dueReason,
     nextRun,
     kubernetes: controlPlane?.change ?? null,
     workers: workers.map((w) => ({
@@ -381,12 +409,14 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
     operations,
     lastMaintenance,
     shoot,
+    triggeredTime,
     events: buildMaintenanceEvents(results),
     heldSpecReleased: heldSpecApplied,
     operationAnnotation: { from: annotationsOf(original)[OPERATION_ANNOTATION], to: annotationsOf(shoot)[OPERATION_ANNOTATION] },
     tasksAdded,
     requiresPatch,
     ...(machineImageError === undefined ? {} : { machineImageError }),
+    ...(dueReason === 'maintained-in-this-occurrence' ? { maintainedAt: original.status?.lastMaintenance?.triggeredTime } : {}),
   };
 }
 
@@ -395,6 +425,7 @@ export function planToJson(p: MaintenancePlan): Record<string, unknown> {
   return {
     window: p.window,
     due: p.due,
+    dueReason: p.dueReason,
     nextRun: p.nextRun,
     kubernetes: p.kubernetes,
     workers: p.workers,
@@ -407,62 +438,7 @@ export function planToJson(p: MaintenancePlan): Record<string, unknown> {
 /** Whether the planned Shoot differs from the one read (status aside): an update is needed. */
 export function shootChanged(p: MaintenancePlan, read: Shoot): boolean {
   const strip = (s: Shoot): unknown => ({ metadata: { annotations: s.metadata.annotations ?? {} }, spec: s.spec });
-  return JSON.stringify(canonical(strip(p.shoot))) !== JSON.stringify(canonical(strip(read)));
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
-}
-
-// ---- text rendering -------------------------------------------------------------------------------
-
-function kubernetesLine(label: string, change: KubernetesChange): string {
-  return 'to' in change
-    ? `${label}: Kubernetes ${change.from} -> ${change.to}${change.forced ? ' FORCED' : ''} (${change.reason})`
-    : `${label}: Kubernetes ${change.from} ERROR: ${change.error} (${change.reason})`;
-}
-
-function imageLine(label: string, change: MachineImageChange): string {
-  return 'to' in change
-    ? `${label}: machine image ${change.name} ${change.from} -> ${change.to}${change.forced ? ' FORCED' : ''} (${change.reason})`
-    : `${label}: machine image ${change.name} ${change.from} ERROR: ${change.error} (${change.reason})`;
-}
-
-/** What an operator reads: the window, then one line per change (forced ones marked FORCED). */
-export function renderPlanText(p: MaintenancePlan): string {
-  const { namespace, name } = p.shoot.metadata;
-  const lines: string[] = [];
-  lines.push(`Shoot ${namespace ? `${namespace}/` : ''}${name ?? ''}`);
-  lines.push(
-    `Window: ${p.window.begin}-${p.window.end} (effective end ${p.window.effectiveEnd}), now ${p.window.inWindow ? 'inside' : 'outside'}; due: ${p.due ? 'yes' : 'no'}`,
-  );
-  lines.push(`Next run: between ${p.nextRun.earliest} and ${p.nextRun.latest}`);
-  const changes: string[] = [];
-  if (p.heldSpecReleased) changes.push('Held spec (maintenance.gardener.cloud/pending-spec): rolled out');
-  if (p.kubernetes) changes.push(kubernetesLine('Control plane', p.kubernetes));
-  for (const w of p.workers) {
-    if (w.kubernetes) changes.push(kubernetesLine(`Worker pool "${w.name}"`, w.kubernetes));
-  }
-  for (const w of p.workers) {
-    if (w.machineImage) changes.push(imageLine(`Worker pool "${w.name}"`, w.machineImage));
-  }
-  for (const op of p.operations) changes.push(`Operation: ${op}`);
-  const { from, to } = p.operationAnnotation;
-  if (from !== to) changes.push(`Annotation ${OPERATION_ANNOTATION}: ${from === undefined ? '(none)' : from} -> ${to === undefined ? '(removed)' : to}`);
-  if (p.tasksAdded.length > 0) changes.push(`Tasks added: ${p.tasksAdded.join(',')}`);
-  lines.push(...(changes.length > 0 ? ['Changes:', ...changes.map((c) => `  ${c}`)] : ['Changes: none']));
-  lines.push(`Last maintenance: ${p.lastMaintenance.state}: ${p.lastMaintenance.description}`);
-  if (p.lastMaintenance.failureReason) lines.push(`Failure reason: ${p.lastMaintenance.failureReason}`);
-  for (const e of p.events) lines.push(`Event ${e.type} ${e.reason}: ${e.message}`);
-  return `${lines.join('\n')}\n`;
+  return !jsonEqual(strip(p.shoot), strip(read));
 }
 
 /** A copy of the shoot with the plan's status left out (what the main-resource update sends). */

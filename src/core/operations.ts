@@ -7,7 +7,7 @@
 // parallel with other operations and the reconciler acts on it.
 
 import { type FieldError, forbidden, duplicate, invalid, notSupported, required } from './field-errors.js';
-import { type Shoot, annotationsOf, workersOf } from './shoot.js';
+import { type Shoot, annotationsOf, isInPlaceUpdateStrategy, workersOf } from './shoot.js';
 
 export const OPERATION_ANNOTATION = 'gardener.cloud/operation';
 export const MAINTENANCE_OPERATION_ANNOTATION = 'maintenance.gardener.cloud/operation';
@@ -312,10 +312,6 @@ function validateRotateRolloutWorkers(op: string, shoot: Shoot, ca: string, sa: 
   return errors;
 }
 
-function isInPlaceStrategy(strategy: string | undefined): boolean {
-  return strategy === 'AutoInPlaceUpdate' || strategy === 'ManualInPlaceUpdate';
-}
-
 function validateRolloutWorkers(op: string, shoot: Shoot, field: string): FieldError[] {
   const errors: FieldError[] = [];
   const workers = workersOf(shoot);
@@ -333,7 +329,7 @@ function validateRolloutWorkers(op: string, shoot: Shoot, field: string): FieldE
     const worker = workers.find((w) => w.name === pool);
     if (worker === undefined) {
       errors.push(invalid(field, pool, `worker pool name ${pool} does not exist in .spec.provider.workers[]`));
-    } else if (isInPlaceStrategy(worker.updateStrategy)) {
+    } else if (isInPlaceUpdateStrategy(worker.updateStrategy)) {
       errors.push(invalid(field, pool, `worker pool ${pool} is using in-place update strategy; manual worker pool rollout is not supported for such pools`));
     }
   }

@@ -10,12 +10,15 @@
 // off, or an update from the scheduler.
 
 import { type FieldError, invalid } from './field-errors.js';
+import { type JsonObject, isJsonObject, jsonEqual } from './json.js';
 import { NEEDS_RETRY_ANNOTATION, OPERATION_ANNOTATION, OP_RECONCILE, hasOperation } from './operations.js';
 import { type Shoot, type ShootSpec, annotationsOf, deepCopy } from './shoot.js';
-import { effectiveShootWindow } from './timewindow.js';
+import { specShapeProblem } from './shoot-spec-shape.js';
+import { effectiveShootWindow, isoSeconds, maintainedInOccurrence } from './timewindow.js';
 
 export const PENDING_SPEC_ANNOTATION = 'maintenance.gardener.cloud/pending-spec';
-const PENDING_SPEC_FIELD = `metadata.annotations[${PENDING_SPEC_ANNOTATION}]`;
+/** The field of held-spec errors. */
+export const PENDING_SPEC_FIELD = `metadata.annotations[${PENDING_SPEC_ANNOTATION}]`;
 
 export type RolloutOutcome = 'not-confined' | 'no-spec-change' | 'held' | 'released';
 
@@ -27,35 +30,15 @@ export const RELEASE_REASONS = {
   reconcile: 'reconcile operation annotation added',
 } as const;
 
-// ---- JSON helpers: equality, three-way composition, changed paths ----------------------------
+// ---- JSON helpers: three-way composition, changed paths ------------------------------------
 
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Deep equality of two JSON values (object key order ignored). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a);
-    if (keys.length !== Object.keys(b).length) return false;
-    return keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
 
 /** A list of objects that all carry a distinct string `name` (worker pools, extensions, …). */
 function isNamedList(value: unknown): value is JsonObject[] {
   if (!Array.isArray(value)) return false;
   const names = new Set<string>();
   for (const item of value) {
-    if (!isObject(item) || typeof item.name !== 'string' || names.has(item.name)) return false;
+    if (!isJsonObject(item) || typeof item.name !== 'string' || names.has(item.name)) return false;
     names.add(item.name);
   }
   return true;
@@ -92,7 +75,7 @@ function composeNamedList(base: JsonObject[], oldList: JsonObject[], newList: Js
  */
 export function composeValue(base: unknown, oldValue: unknown, newValue: unknown): unknown {
   if (jsonEqual(oldValue, newValue)) return base;
-  if (isObject(base) && isObject(oldValue) && isObject(newValue)) {
+  if (isJsonObject(base) && isJsonObject(oldValue) && isJsonObject(newValue)) {
     const result: JsonObject = { ...base };
     for (const key of new Set([...Object.keys(oldValue), ...Object.keys(newValue)])) {
       const inOld = Object.hasOwn(oldValue, key);
@@ -120,7 +103,7 @@ export interface JsonChange {
 /** Every changed leaf path from `from` to `to`, e.g. `spec.kubernetes.version`, `spec.provider.workers[0].maximum`. */
 export function changedPaths(from: unknown, to: unknown, path: string): JsonChange[] {
   if (jsonEqual(from, to)) return [];
-  if (isObject(from) && isObject(to)) {
+  if (isJsonObject(from) && isJsonObject(to)) {
     const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort();
     return keys.flatMap((k) => changedPaths(from[k], to[k], `${path}.${k}`));
   }
@@ -139,68 +122,13 @@ function shortValue(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** The first field of a held spec whose type is not what core code reads, if any. */
-function specShapeProblem(spec: unknown): string | undefined {
-  if (!isObject(spec)) return 'must be a JSON object';
-  const checks: [unknown, string, string][] = [];
-  const kubernetes = spec.kubernetes;
-  if (!isObject(kubernetes)) return 'kubernetes must be an object';
-  checks.push([kubernetes.version, 'kubernetes.version', 'string']);
-  const provider = spec.provider;
-  if (!isObject(provider)) return 'provider must be an object';
-  checks.push([provider.type, 'provider.type', 'string']);
-  if (provider.workers !== undefined) {
-    if (!Array.isArray(provider.workers)) return 'provider.workers must be an array';
-    for (const [i, worker] of provider.workers.entries()) {
-      const at = `provider.workers[${i}]`;
-      if (!isObject(worker)) return `${at} must be an object`;
-      if (typeof worker.name !== 'string') return `${at}.name must be a string`;
-      if (!isObject(worker.machine)) return `${at}.machine must be an object`;
-      checks.push([worker.machine.type, `${at}.machine.type`, 'string']);
-      if (worker.machine.image !== undefined) {
-        if (!isObject(worker.machine.image)) return `${at}.machine.image must be an object`;
-        checks.push([worker.machine.image.name, `${at}.machine.image.name`, 'string']);
-        checks.push([worker.machine.image.version, `${at}.machine.image.version`, 'string']);
-      }
-      checks.push([worker.machine.architecture, `${at}.machine.architecture`, 'string']);
-      checks.push([worker.updateStrategy, `${at}.updateStrategy`, 'string']);
-      if (worker.kubernetes !== undefined) {
-        if (!isObject(worker.kubernetes)) return `${at}.kubernetes must be an object`;
-        checks.push([worker.kubernetes.version, `${at}.kubernetes.version`, 'string']);
-      }
-    }
-  }
-  if (spec.maintenance !== undefined) {
-    const m = spec.maintenance;
-    if (!isObject(m)) return 'maintenance must be an object';
-    checks.push([m.confineSpecUpdateRollout, 'maintenance.confineSpecUpdateRollout', 'boolean']);
-    if (m.autoUpdate !== undefined) {
-      if (!isObject(m.autoUpdate)) return 'maintenance.autoUpdate must be an object';
-      checks.push([m.autoUpdate.kubernetesVersion, 'maintenance.autoUpdate.kubernetesVersion', 'boolean']);
-      checks.push([m.autoUpdate.machineImageVersion, 'maintenance.autoUpdate.machineImageVersion', 'boolean']);
-    }
-    if (m.timeWindow !== undefined) {
-      if (!isObject(m.timeWindow)) return 'maintenance.timeWindow must be an object';
-      checks.push([m.timeWindow.begin, 'maintenance.timeWindow.begin', 'string']);
-      checks.push([m.timeWindow.end, 'maintenance.timeWindow.end', 'string']);
-    }
-  }
-  if (spec.hibernation !== undefined) {
-    if (!isObject(spec.hibernation)) return 'hibernation must be an object';
-    checks.push([spec.hibernation.enabled, 'hibernation.enabled', 'boolean']);
-  }
-  checks.push([spec.cloudProfileName, 'cloudProfileName', 'string']);
-  for (const [value, field, type] of checks) {
-    if (value !== undefined && typeof value !== type) return `${field} must be a ${type}`;
-  }
-  return undefined;
-}
-
 /**
  * The held spec of a shoot: undefined when there is none; an Invalid error at
- * `metadata.annotations[maintenance.gardener.cloud/pending-spec]` when it is not the JSON of a spec.
+ * `metadata.annotations[maintenance.gardener.cloud/pending-spec]` when it is not JSON (`notJson`)
+ * or not the JSON of a spec (shoot-spec-shape.ts, specShapeProblem). This is the only check of a
+ * held spec: the webhooks (src/admission/object-shape.ts, heldSpecErrors) and plan() rely on it.
  */
-export function pendingSpecOf(shoot: Shoot): { ok: true; spec: ShootSpec | undefined } | { ok: false; error: FieldError } {
+export function pendingSpecOf(shoot: Shoot): { ok: true; spec: ShootSpec | undefined } | { ok: false; notJson: boolean; error: FieldError } {
   const raw = annotationsOf(shoot)[PENDING_SPEC_ANNOTATION];
   if (raw === undefined) return { ok: true, spec: undefined };
   let parsed: unknown;
@@ -208,11 +136,11 @@ export function pendingSpecOf(shoot: Shoot): { ok: true; spec: ShootSpec | undef
     parsed = JSON.parse(raw);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    return { ok: false, error: invalid(PENDING_SPEC_FIELD, shortValue(raw), `must be the JSON of a Shoot spec: ${reason}`) };
+    return { ok: false, notJson: true, error: invalid(PENDING_SPEC_FIELD, shortValue(raw), `must be the JSON of a Shoot spec: ${reason}`) };
   }
   const problem = specShapeProblem(parsed);
   if (problem !== undefined) {
-    return { ok: false, error: invalid(PENDING_SPEC_FIELD, shortValue(raw), `must be the JSON of a Shoot spec: ${problem}`) };
+    return { ok: false, notJson: false, error: invalid(PENDING_SPEC_FIELD, shortValue(raw), `must be the JSON of a Shoot spec: ${problem}`) };
   }
   return { ok: true, spec: parsed as ShootSpec };
 }
@@ -309,10 +237,6 @@ export function confineRollout(input: { shoot: Shoot; oldShoot: Shoot; fromSched
 
 // ---- the warning --------------------------------------------------------------------------------
 
-function isoSeconds(instant: Date): string {
-  return instant.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /**
  * Warning text (< 120 chars) for a held change, naming when it rolls out (UTC). Inside the
  * effective window and not yet maintained in this occurrence, the current window is named;
@@ -321,11 +245,7 @@ function isoSeconds(instant: Date): string {
 export function heldChangeWarning(shoot: Shoot, now: Date): string {
   const window = effectiveShootWindow(shoot);
   const current = window.occurrenceContaining(now);
-  const triggered = shoot.status?.lastMaintenance?.triggeredTime;
-  const triggeredMs = triggered === undefined ? Number.NaN : Date.parse(triggered);
-  const maintainedInCurrent =
-    current !== undefined && !Number.isNaN(triggeredMs) && triggeredMs >= current.begin.getTime() && triggeredMs <= current.end.getTime();
-  if (current !== undefined && !maintainedInCurrent) {
+  if (current !== undefined && !maintainedInOccurrence(shoot, current)) {
     return `spec change held for the current maintenance window, ending ${isoSeconds(current.end)} (confineSpecUpdateRollout)`;
   }
   const next = window.nextOccurrence(now);

@@ -115,6 +115,14 @@ export interface Shoot {
   status?: ShootStatus;
 }
 
+/** Worker update strategies that update machines in place. */
+export const IN_PLACE_UPDATE_STRATEGIES: readonly string[] = ['AutoInPlaceUpdate', 'ManualInPlaceUpdate'];
+
+/** Whether a worker update strategy is one of the in-place ones. */
+export function isInPlaceUpdateStrategy(strategy: string | undefined): boolean {
+  return strategy !== undefined && IN_PLACE_UPDATE_STRATEGIES.includes(strategy);
+}
+
 /** The CloudProfile a shoot names: `spec.cloudProfile.name` wins over `spec.cloudProfileName`. */
 export function cloudProfileNameOf(shoot: Shoot): string | undefined {
   return shoot.spec.cloudProfile?.name ?? shoot.spec.cloudProfileName;

@@ -252,6 +252,26 @@ export function effectiveShootWindow(shoot: Shoot): TimeWindow {
   return parsed.ok ? parsed.window.effective() : ALWAYS_WINDOW;
 }
 
+/** An instant as ISO 8601 in UTC with whole seconds (`2026-03-10T10:20:00Z`): triggeredTime, warnings. */
+export function isoSeconds(instant: Date | number): string {
+  return new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Whether status.lastMaintenance.triggeredTime lies inside the occurrence (docs/design.md,
+ *  "Differences from Gardener" 3: once per occurrence). */
+export function maintainedInOccurrence(shoot: Shoot, occurrence: { begin: Date; end: Date }): boolean {
+  const triggered = shoot.status?.lastMaintenance?.triggeredTime;
+  if (!triggered) return false;
+  const t = Date.parse(triggered);
+  return !Number.isNaN(t) && t >= occurrence.begin.getTime() && t <= occurrence.end.getTime();
+}
+
+/** Whether the shoot was already maintained in the occurrence of its effective window that contains now. */
+export function maintainedInCurrentOccurrence(shoot: Shoot, now: Date): boolean {
+  const current = effectiveShootWindow(shoot).occurrenceContaining(now);
+  return current !== undefined && maintainedInOccurrence(shoot, current);
+}
+
 /** 32-bit FNV-1a over the UTF-8 bytes of a string. */
 function fnv1a32(s: string): number {
   let hash = 0x811c9dc5;

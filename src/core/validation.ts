@@ -2,31 +2,28 @@
 // (gardener/gardener pkg/api/core/validation/shoot.go: validateMaintenance, validateShootOperation,
 // ValidateKubernetesVersionUpdate) and of its ShootValidator admission plugin (CloudProfile checks,
 // plugin/pkg/shoot/validator/admission.go) that concern maintenance, versions and operations, plus this
-// project's pending-spec annotation (docs/design.md, "Differences from Gardener" 1), and the warnings for
-// deprecated or soon-expiring versions. Every rejection is answered with 403 Forbidden (src/admission/review.ts).
+// project's pending-spec annotation (docs/design.md, "Differences from Gardener" 1). The warnings for
+// deprecated or soon-expiring versions: shoot-warnings.ts. Every rejection is answered with 403
+// Forbidden (src/admission/review.ts).
 //
 // A held spec (pending-spec annotation) is validated when it is submitted, exactly as if it
 // rolled out at that moment: the shoot is validated as `withPendingSpecApplied(shoot)` against
 // the old shoot's live spec. An unchanged held spec is not re-validated on later requests.
 
 import type { MachineImage, MachineImageVersion } from './cloudprofile-types.js';
-import {
-  type CatalogueIndex,
-  architecturesOfImageVersion,
-  isInPlaceUpdateStrategy,
-  workerArchitecture,
-} from './cloudprofile.js';
+import type { CatalogueIndex } from './cloudprofile.js';
 import { type FieldError, forbidden, goQuote, invalid, notSupported, required } from './field-errors.js';
+import { formatGoDuration, parseGoDuration } from './go-duration.js';
+import { jsonEqual } from './json.js';
+import { architecturesOfImageVersion, workerArchitecture } from './machine-image-filters.js';
 import { validateOperationAnnotations } from './operations.js';
-import { PENDING_SPEC_ANNOTATION, changedPaths, jsonEqual, pendingSpecOf, withPendingSpecApplied } from './rollout.js';
-import { type Shoot, type ShootSpec, type Worker, annotationsOf, cloudProfileNameOf, workersOf } from './shoot.js';
+import { PENDING_SPEC_ANNOTATION, changedPaths, pendingSpecOf, withPendingSpecApplied } from './rollout.js';
+import { type Shoot, type ShootSpec, type Worker, annotationsOf, cloudProfileNameOf, isInPlaceUpdateStrategy, workersOf } from './shoot.js';
 import { parseTimeWindow, windowDurationProblem } from './timewindow.js';
 import {
-  type IndexedVersion,
   classificationOf,
   compareNormalizedVersions,
   isActive,
-  isDeprecated,
   isExpired,
   normalizeVersion,
   parseVersionConstraint,
@@ -57,50 +54,6 @@ export function shootToValidate(input: { shoot: Shoot; oldShoot?: Shoot; operati
   if (!pending.ok) return { shoot, error: pending.error };
   const submitted = operation === 'CREATE' || oldShoot === undefined || annotationsOf(oldShoot)[PENDING_SPEC_ANNOTATION] !== raw;
   return { shoot: submitted ? withPendingSpecApplied(shoot) : shoot };
-}
-
-// ---- Go durations (metav1.Duration) ----------------------------------------------------------------
-
-const DURATION_UNITS_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-
-/** Go's time.ParseDuration, in nanoseconds (as a JS number). */
-export function parseGoDuration(text: string): number | undefined {
-  let s = text;
-  let sign = 1;
-  if (s.startsWith('-') || s.startsWith('+')) {
-    if (s[0] === '-') sign = -1;
-    s = s.slice(1);
-  }
-  if (s === '0') return 0;
-  if (s === '') return undefined;
-  let total = 0;
-  const part = /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
-  while (s.length > 0) {
-    const m = part.exec(s);
-    if (!m) return undefined;
-    total += Number(m[1]) * (DURATION_UNITS_NS[m[2] ?? ''] ?? 0);
-    s = s.slice(m[0].length);
-  }
-  return sign * total;
-}
-
-/** Go's time.Duration.String() for a nanosecond count. */
-export function formatGoDuration(ns: number): string {
-  if (ns === 0) return '0s';
-  const sign = ns < 0 ? '-' : '';
-  let rest = Math.abs(Math.round(ns));
-  const trim = (value: number) => String(Number(value.toFixed(9)));
-  if (rest < 1e3) return `${sign}${rest}ns`;
-  if (rest < 1e6) return `${sign}${trim(rest / 1e3)}µs`;
-  if (rest < 1e9) return `${sign}${trim(rest / 1e6)}ms`;
-  const hours = Math.floor(rest / 3600e9);
-  rest -= hours * 3600e9;
-  const minutes = Math.floor(rest / 60e9);
-  rest -= minutes * 60e9;
-  const seconds = trim(rest / 1e9);
-  if (hours > 0) return `${sign}${hours}h${minutes}m${seconds}s`;
-  if (minutes > 0) return `${sign}${minutes}m${seconds}s`;
-  return `${sign}${seconds}s`;
 }
 
 // ---- static validation (Gardener's pkg/api/core/validation/shoot.go) --------------------------------
@@ -188,7 +141,8 @@ function validateWorkerAgainstControlPlane(controlPlane: string, worker: string,
   return errors;
 }
 
-function workerVersionOf(worker: Worker): string | undefined {
+/** A pool's own Kubernetes version, if it sets one. */
+export function workerVersionOf(worker: Worker): string | undefined {
   return worker.kubernetes?.version;
 }
 
@@ -300,7 +254,8 @@ function findMachineImageVersion(index: CatalogueIndex, name: string, version: s
     .find((v) => v.version === version);
 }
 
-function imageChanged(worker: Worker, oldWorker: Worker | undefined): boolean {
+/** Whether this request sets the pool's image or architecture (a new pool: always). */
+export function imageChanged(worker: Worker, oldWorker: Worker | undefined): boolean {
   if (oldWorker === undefined) return true;
   return !jsonEqual(worker.machine.image ?? null, oldWorker.machine.image ?? null) || worker.machine.architecture !== oldWorker.machine.architecture;
 }
@@ -421,111 +376,33 @@ function profileNotFound(shoot: Shoot, name: string): FieldError {
 }
 
 /**
- * Validating webhook work for CREATE and UPDATE. CloudProfile (admission plugin) errors come
- * first and alone, as Gardener's ShootValidator rejects before the static validation runs;
- * otherwise the static errors.
+ * Validating webhook work for CREATE and UPDATE, on the shoot to validate (`shootToValidate`: a
+ * submitted held spec applied) against the CloudProfile it names (`profiles`). CloudProfile
+ * (admission plugin) errors come first and alone, as Gardener's ShootValidator rejects before the
+ * static validation runs; otherwise the static errors. Returns the shoot validated and its
+ * profile, for the warnings (src/core/shoot-warnings.ts, shootWarnings).
  */
 export function validateShoot(input: {
   shoot: Shoot;
   oldShoot?: Shoot;
   operation: Operation;
-  index: CatalogueIndex | undefined;
-  profileName: string | undefined;
+  profiles: (name: string) => CatalogueIndex | undefined;
   now: Date;
-}): { errors: FieldError[] } {
-  const { oldShoot, operation, index, now } = input;
+}): { errors: FieldError[]; shoot: Shoot; index: CatalogueIndex | undefined } {
+  const { oldShoot, operation, now } = input;
   const target = shootToValidate(input);
   const shoot = target.shoot;
 
-  const name = input.profileName ?? cloudProfileNameOf(shoot);
+  const name = cloudProfileNameOf(shoot);
+  const index = name ? input.profiles(name) : undefined;
   const admission: FieldError[] = [];
   if (name) {
     if (index === undefined) admission.push(profileNotFound(shoot, name));
     else if (!shoot.metadata.deletionTimestamp || operation === 'CREATE') admission.push(...admissionErrors(shoot, oldShoot, operation, index, now));
   }
-  if (admission.length > 0) return { errors: admission };
+  if (admission.length > 0) return { errors: admission, shoot, index };
 
   const errors = target.error ? [target.error] : [];
   errors.push(...staticErrors(shoot, oldShoot, operation));
-  return { errors };
-}
-
-// ---- warnings ----------------------------------------------------------------------------------------
-
-const MAX_WARNING = 119;
-const DAY_MS = 24 * 3600 * 1000;
-
-function clip(text: string): string {
-  return text.length <= MAX_WARNING ? text : `${text.slice(0, MAX_WARNING - 3)}...`;
-}
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** When the version's expired stage begins, if it has one. */
-function expiryMs(v: IndexedVersion): number | undefined {
-  const stage = v.stages?.find((s) => s.classification === 'expired');
-  return stage && Number.isFinite(stage.startMs) ? stage.startMs : undefined;
-}
-
-/** `… is deprecated`, `… expires on <date>`, `… is expired`, or undefined when nothing to say. */
-function versionRemark(v: IndexedVersion, now: Date, expiryWarningDays: number): string | undefined {
-  if (isExpired(v, now)) return 'is expired';
-  const remarks: string[] = [];
-  if (isDeprecated(v, now)) remarks.push('is deprecated');
-  const expiry = expiryMs(v);
-  if (expiry !== undefined && expiry > now.getTime() && expiry - now.getTime() <= expiryWarningDays * DAY_MS) {
-    remarks.push(`expires on ${isoSeconds(expiry)}`);
-  }
-  return remarks.length > 0 ? remarks.join(' and ') : undefined;
-}
-
-function findIndexed(list: IndexedVersion[], version: string): IndexedVersion | undefined {
-  return list.find((v) => v.version === version);
-}
-
-/**
- * Warnings for the versions this request sets or changes (CREATE: all; UPDATE: a changed
- * control plane version, changed pool versions or images, new pools), so that unrelated
- * updates are not nagged: a deprecated version, a version expiring within `expiryWarningDays`
- * (with its date), or an expired one (accepted on update for forced maintenance). Each < 120 chars.
- */
-export function shootWarnings(input: {
-  shoot: Shoot;
-  oldShoot?: Shoot;
-  index: CatalogueIndex | undefined;
-  now: Date;
-  expiryWarningDays: number;
-}): string[] {
-  const { oldShoot, index, now, expiryWarningDays } = input;
-  if (index === undefined) return [];
-  const shoot = shootToValidate({ shoot: input.shoot, oldShoot, operation: oldShoot ? 'UPDATE' : 'CREATE' }).shoot;
-  const warnings: string[] = [];
-
-  const controlPlane = shoot.spec.kubernetes.version ?? '';
-  if (controlPlane !== oldShoot?.spec.kubernetes.version) {
-    const v = findIndexed(index.kubernetes, controlPlane);
-    const remark = v && versionRemark(v, now, expiryWarningDays);
-    if (remark) warnings.push(clip(`Kubernetes version ${controlPlane} of the control plane ${remark}`));
-  }
-
-  const oldWorkers = oldShoot ? workersOf(oldShoot) : [];
-  for (const worker of workersOf(shoot)) {
-    const oldWorker = oldWorkers.find((w) => w.name === worker.name);
-    const version = workerVersionOf(worker);
-    if (version !== undefined && (oldWorker === undefined || version !== workerVersionOf(oldWorker))) {
-      const v = findIndexed(index.kubernetes, version);
-      const remark = v && versionRemark(v, now, expiryWarningDays);
-      if (remark) warnings.push(clip(`Kubernetes version ${version} of worker pool ${goQuote(worker.name)} ${remark}`));
-    }
-    const image = worker.machine.image;
-    if (image?.name !== undefined && image.version !== undefined && imageChanged(worker, oldWorker)) {
-      const entry = index.machineImages.get(image.name.toLowerCase());
-      const v = entry && findIndexed(entry.versions, image.version);
-      const remark = v && versionRemark(v, now, expiryWarningDays);
-      if (remark) warnings.push(clip(`machine image ${image.name} ${image.version} of worker pool ${goQuote(worker.name)} ${remark}`));
-    }
-  }
-  return warnings;
+  return { errors, shoot, index };
 }

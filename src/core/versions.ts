@@ -1,7 +1,7 @@
 // Version rules of the catalogue (gardener/gardener pkg/api/core/v1beta1/helper/cloudprofile.go,
-// pkg/controllermanager/controller/shoot/maintenance/reconciler.go, plugin/pkg/shoot/mutator/admission.go):
-// lenient semantic versions, classification against `now`, and the searches maintenance uses to pick a
-// target version.
+// pkg/controllermanager/controller/shoot/maintenance/reconciler.go): lenient semantic versions,
+// classification against `now`, and the searches and update decisions maintenance uses to pick a
+// target version. Completing a short version: version-completion.ts.
 // The searches follow Gardener's v1beta1 helper (pkg/api/core/v1beta1/helper/cloudprofile.go)
 // step by step, including its quirks, so that a shoot lands on the same version as in Gardener.
 
@@ -437,74 +437,4 @@ export function decideMachineImageTarget(args: {
       : versionForForcedUpdateToNextHigherMajor(versions, current, now);
   if (target !== undefined) return { kind: 'update', to: target };
   return wrap(forcefulUpdateImpossibleText(current));
-}
-
-// ---- version completion (plugin/pkg/shoot/mutator/admission.go, defaultKubernetesVersion) -----
-
-const UINT64_MAX = (1n << 64n) - 1n;
-
-/** Go's strconv.ParseUint(s, 10, 0) on a 64-bit platform. */
-function parseUint(part: string): bigint | undefined {
-  if (!/^[0-9]+$/.test(part)) return undefined;
-  const n = BigInt(part);
-  return n <= UINT64_MAX ? n : undefined;
-}
-
-/** A short version prefix (`""`, `X`, `X.Y`) split as Gardener's mutator does; 3 parts → `complete`. */
-export type VersionPrefix =
-  | { kind: 'complete' }
-  | { kind: 'prefix'; major?: bigint; minor?: bigint }
-  | { kind: 'invalid'; part: string; reason: 'syntax' | 'range' };
-
-/** Split a version on `.` like Gardener's mutator (minor checked before major). */
-export function parseVersionPrefix(input: string): VersionPrefix {
-  const parts = input.split('.');
-  if (parts.length === 3) return { kind: 'complete' };
-  const check = (part: string): VersionPrefix | bigint => {
-    const n = parseUint(part);
-    if (n !== undefined) return n;
-    return { kind: 'invalid', part, reason: /^[0-9]+$/.test(part) ? 'range' : 'syntax' };
-  };
-  let minor: bigint | undefined;
-  let major: bigint | undefined;
-  const minorPart = parts[1];
-  if (parts.length === 2 && minorPart) {
-    const r = check(minorPart);
-    if (typeof r !== 'bigint') return r;
-    minor = r;
-  }
-  const majorPart = parts[0];
-  if (majorPart) {
-    const r = check(majorPart);
-    if (typeof r !== 'bigint') return r;
-    major = r;
-  }
-  return { kind: 'prefix', major, minor };
-}
-
-/** Whether a parsed version matches a prefix's major (and minor, when given). */
-export function matchesVersionPrefix(v: SemVer, prefix: { major?: bigint; minor?: bigint }): boolean {
-  return (
-    (prefix.major === undefined || BigInt(v.major) === prefix.major) &&
-    (prefix.minor === undefined || BigInt(v.minor) === prefix.minor)
-  );
-}
-
-/** Short version completion for Kubernetes (defaultKubernetesVersion, findLatestSupportedVersion): "", "1", "1.27" → latest *supported* match; 3 parts → unchanged.
- *  Errors: the exact `must be a semantic version` / `couldn't find a suitable version for <input>. ...` texts. */
-export function completeKubernetesVersion(
-  input: string,
-  versions: IndexedVersion[],
-  now: Date,
-): { ok: true; version: string } | { ok: false; badValue: string; detail: string } {
-  const prefix = parseVersionPrefix(input);
-  if (prefix.kind === 'complete') return { ok: true, version: input };
-  if (prefix.kind === 'invalid') return { ok: false, badValue: prefix.part, detail: 'must be a semantic version' };
-  const latest = versions.find((v) => isSupported(v, now) && matchesVersionPrefix(v.semver, prefix));
-  if (latest) return { ok: true, version: latest.semver.version };
-  return {
-    ok: false,
-    badValue: input,
-    detail: `couldn't find a suitable version for ${input}. Suitable versions have a non-expired expiration date and are no 'preview' versions. 'Preview'-classified versions have to be selected explicitly`,
-  };
 }

@@ -4,21 +4,13 @@
 import { hasOperation, OP_MAINTAIN, OPERATION_ANNOTATION } from '../core/operations.js';
 import type { Shoot } from '../core/shoot.js';
 import { MAINTENANCE_RECORD_ANNOTATION } from './maintenance-record.js';
-import { effectiveShootWindow, randomInstantIn } from '../core/timewindow.js';
+import { effectiveShootWindow, maintainedInOccurrence, randomInstantIn } from '../core/timewindow.js';
 
 export type DueReason = 'maintain' | 'unfinished' | 'in-window' | 'next-window';
 
 export interface DueTime {
   at: Date;
   reason: DueReason;
-}
-
-/** Whether status.lastMaintenance.triggeredTime lies inside the occurrence. */
-function maintainedIn(shoot: Shoot, occurrence: { begin: Date; end: Date }): boolean {
-  const triggered = shoot.status?.lastMaintenance?.triggeredTime;
-  if (!triggered) return false;
-  const t = Date.parse(triggered);
-  return !Number.isNaN(t) && t >= occurrence.begin.getTime() && t <= occurrence.end.getTime();
 }
 
 /**
@@ -35,7 +27,7 @@ export function dueTimeOf(shoot: Shoot, now: Date, random: () => number): DueTim
   if (shoot.metadata.annotations?.[MAINTENANCE_RECORD_ANNOTATION] !== undefined) return { at: now, reason: 'unfinished' };
   const window = effectiveShootWindow(shoot);
   const current = window.occurrenceContaining(now);
-  if (current && !maintainedIn(shoot, current)) {
+  if (current && !maintainedInOccurrence(shoot, current)) {
     return { at: randomInstantIn({ begin: now, end: current.end }, random), reason: 'in-window' };
   }
   return nextWindowDueTime(shoot, now, random);
@@ -44,12 +36,6 @@ export function dueTimeOf(shoot: Shoot, now: Date, random: () => number): DueTim
 /** A random instant in the next occurrence of the effective window (after a run). */
 export function nextWindowDueTime(shoot: Shoot, now: Date, random: () => number): DueTime {
   return { at: randomInstantIn(effectiveShootWindow(shoot).nextOccurrence(now), random), reason: 'next-window' };
-}
-
-/** Whether the shoot was already maintained in the effective-window occurrence containing now. */
-export function maintainedInCurrentOccurrence(shoot: Shoot, now: Date): boolean {
-  const current = effectiveShootWindow(shoot).occurrenceContaining(now);
-  return current !== undefined && maintainedIn(shoot, current);
 }
 
 /** Gardener's update predicate: re-plan when `maintain` is newly asked or the window changed. */

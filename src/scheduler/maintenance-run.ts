@@ -12,7 +12,6 @@ import {
 import { type MaintenanceOptions, type MaintenancePlan, plan, shootChanged, withoutStatus } from '../core/maintenance.js';
 import { hasOperation, OP_MAINTAIN, OPERATION_ANNOTATION } from '../core/operations.js';
 import { cloudProfileNameOf, type LastMaintenance, type Shoot } from '../core/shoot.js';
-import { maintainedInCurrentOccurrence } from './due-time.js';
 import { MAINTENANCE_RECORD_ANNOTATION, maintenanceRecordOf, withMaintenanceRecord } from './maintenance-record.js';
 
 /** The API calls a run needs (ShootClient + EventRecorder in production, fakes in tests). */
@@ -81,10 +80,6 @@ export function changesOf(p: MaintenancePlan): string[] {
   return changes;
 }
 
-function triggered(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 export async function runMaintenance(deps: RunDeps, namespace: string, name: string): Promise<RunReport> {
   const maxAttempts = deps.maxAttempts ?? 3;
   for (let attempt = 1; ; attempt++) {
@@ -98,8 +93,9 @@ export async function runMaintenance(deps: RunDeps, namespace: string, name: str
     const index = deps.catalogue(profileName);
     if (!index) return { result: 'error', changes: [], error: `CloudProfile "${profileName}" not found` };
     const planned = plan(shoot, index, now, deps.options);
-    // docs/design.md, "Differences from Gardener" 3: once per occurrence, unless `maintain` is asked for.
-    if (!planned.due || (!maintain && maintainedInCurrentOccurrence(shoot, now))) {
+    // docs/design.md, "Differences from Gardener" 3: once per occurrence, unless `maintain` is asked
+    // for (plan's dueReason `maintained-in-this-occurrence`).
+    if (!planned.due) {
       return { result: 'not-due', changes: [], plan: planned };
     }
     const changed = shootChanged(planned, shoot);
@@ -108,7 +104,7 @@ export async function runMaintenance(deps: RunDeps, namespace: string, name: str
     const changes = changesOf(planned);
     if (!changed && !statusNeeded) return { result: 'unchanged', changes, plan: planned };
 
-    const lastMaintenance: LastMaintenance = { ...planned.lastMaintenance, triggeredTime: triggered(now) };
+    const lastMaintenance: LastMaintenance = { ...planned.lastMaintenance, triggeredTime: planned.triggeredTime };
     if (!changed) {
       await deps.api.patchLastMaintenance(namespace, name, lastMaintenance);
       const eventError = await emit(deps, shoot, planned.events, lastMaintenance.triggeredTime);
@@ -133,7 +129,7 @@ export async function runMaintenance(deps: RunDeps, namespace: string, name: str
         description: DESCRIPTION_MAINTENANCE_FAILED,
         state: 'Failed',
         failureReason: reason,
-        triggeredTime: triggered(now),
+        triggeredTime: planned.triggeredTime,
       });
       // Best effort: if even this patch is refused, the failure is already recorded above.
       const removal = maintain

@@ -1,4 +1,4 @@
-// The `review` and `certs` commands, called as functions (the CLI wraps them one to one).
+// The `review`, `plan` and `certs` commands, called as functions (the CLI wraps them one to one).
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { applyJsonPatch, type JsonPatchOperation } from '../../src/admission/json-patch.js';
 import { writeDevelopmentCertificates } from '../../src/commands/certs.js';
+import { runPlanCommand } from '../../src/commands/plan.js';
 import { runReview } from '../../src/commands/review.js';
 import { PENDING_SPEC_ANNOTATION } from '../../src/core/rollout.js';
 import type { Shoot } from '../../src/core/shoot.js';
@@ -90,6 +91,38 @@ describe('review', () => {
 
   it('refuses an unreadable --now', () => {
     expect(() => runReview({ request: reviewFile('create-without-window.json'), now: 'yesterday' })).toThrow(/--now "yesterday" is not an ISO 8601 instant/);
+  });
+});
+
+describe('plan', () => {
+  // examples/shoots/expired-versions.yaml: window 22:00-23:00 UTC, effective until 22:45.
+  const shootFile = (edit: (s: Shoot) => void): string => {
+    const s = parseYaml(readFileSync(join(EXAMPLES, 'shoots', 'expired-versions.yaml'), 'utf8')) as Shoot;
+    edit(s);
+    const file = join(tmp, `shoot-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(s));
+    return file;
+  };
+  const maintainedAt = (triggeredTime: string) => (s: Shoot) => {
+    s.status = { ...s.status, lastMaintenance: { description: 'x', state: 'Succeeded', triggeredTime } };
+  };
+  const planJson = (file: string) =>
+    JSON.parse(runPlanCommand({ shoot: file, cloudProfile: profile, now: '2026-11-24T22:10:00Z', output: 'json' })) as { due: boolean; dueReason: string };
+
+  it('is not due for a shoot already maintained in this window occurrence, as the scheduler skips it', () => {
+    const file = shootFile(maintainedAt('2026-11-24T22:02:00Z'));
+    expect(planJson(file)).toMatchObject({ due: false, dueReason: 'maintained-in-this-occurrence' });
+    const text = runPlanCommand({ shoot: file, cloudProfile: profile, now: '2026-11-24T22:10:00Z', output: 'text' });
+    expect(text).toContain('now inside; due: no (already maintained in this window occurrence at 2026-11-24T22:02:00Z)');
+  });
+
+  it('is due in the window after a run in an earlier occurrence, and with `maintain` after one in this occurrence', () => {
+    expect(planJson(shootFile(maintainedAt('2026-11-23T22:02:00Z')))).toMatchObject({ due: true, dueReason: 'in-window' });
+    const asked = shootFile((s) => {
+      maintainedAt('2026-11-24T22:02:00Z')(s);
+      s.metadata.annotations = { ...s.metadata.annotations, 'gardener.cloud/operation': 'maintain' };
+    });
+    expect(planJson(asked)).toMatchObject({ due: true, dueReason: 'maintain-requested' });
   });
 });
 

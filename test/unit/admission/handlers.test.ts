@@ -57,6 +57,25 @@ describe('mutateShootReview', () => {
     expect(response.status?.message).toContain('spec.kubernetes.version: Invalid value: "x": must be a semantic version');
   });
 
+  it('denies a wrongly typed or too deep held spec, and leaves one that is not JSON to validation', () => {
+    const live = example('confined.yaml');
+    const withHeld = (raw: string) => {
+      const s = structuredClone(live);
+      s.metadata.annotations = { ...(s.metadata.annotations ?? {}), [PENDING_SPEC_ANNOTATION]: raw };
+      return s;
+    };
+    const wrongType = mutateShootReview(request('UPDATE', withHeld(JSON.stringify({ ...live.spec, region: 5 })), live), deps());
+    expect(wrongType.allowed).toBe(false);
+    expect(wrongType.status?.message).toContain('must be the JSON of a Shoot spec: region must be a string');
+    const deep = mutateShootReview(request('UPDATE', withHeld(JSON.stringify({ ...live.spec, x: '['.repeat(600) })), live), deps());
+    expect(deep.allowed).toBe(true);
+    const tooDeep = mutateShootReview(request('UPDATE', withHeld(`{"kubernetes":{},"provider":{},"x":${'['.repeat(600)}${']'.repeat(600)}}`), live), deps());
+    expect(tooDeep.allowed).toBe(false);
+    expect(tooDeep.status?.message).toContain('Invalid value: "<held spec>"');
+    expect(mutateShootReview(request('UPDATE', withHeld('{nope'), live), deps()).allowed).toBe(true);
+    expect(validateShootReview(request('UPDATE', withHeld('{nope'), live), deps()).allowed).toBe(false);
+  });
+
   it('holds a confined UPDATE with a warning, and releases it for the scheduler', () => {
     const live = example('confined.yaml');
     const desired = structuredClone(live);

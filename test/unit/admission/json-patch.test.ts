@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyJsonPatch, createJsonPatch, escapePointerToken, jsonEqual } from '../../../src/admission/json-patch.js';
+import { applyJsonPatch, createJsonPatch, escapePointerToken } from '../../../src/admission/json-patch.js';
+import { jsonEqual } from '../../../src/core/json.js';
 
 // An independent applier for RFC 6902 add/replace/remove, so the round trip does not only test
 // the module against itself.

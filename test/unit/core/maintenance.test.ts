@@ -7,7 +7,6 @@ import {
   type MaintenanceOptions,
   plan,
   planToJson,
-  renderPlanText,
   shootChanged,
 } from '../../../src/core/maintenance.js';
 import {
@@ -17,6 +16,7 @@ import {
   TASKS_ANNOTATION,
 } from '../../../src/core/operations.js';
 import { PENDING_SPEC_ANNOTATION } from '../../../src/core/rollout.js';
+import { renderPlanText } from '../../../src/commands/plan-text.js';
 import type { Shoot, Worker } from '../../../src/core/shoot.js';
 
 const NOW = new Date('2026-03-10T10:20:00Z');
@@ -552,9 +552,29 @@ describe('plan: window, due, nextRun', () => {
     expect(p.nextRun).toEqual(nextRun);
   });
 
+  // As the scheduler decides (due-time.ts, dueTimeOf; maintenance-run.ts, `not-due`): once per occurrence.
+  it.each([
+    { name: 'in the window, never maintained', annotations: {}, triggered: undefined, now: '2026-03-10T10:20:00Z', due: true, dueReason: 'in-window' },
+    { name: 'in the window, maintained earlier in this occurrence', annotations: {}, triggered: '2026-03-10T10:05:00Z', now: '2026-03-10T10:20:00Z', due: false, dueReason: 'maintained-in-this-occurrence' },
+    { name: 'maintained in this occurrence but `maintain` asked', annotations: { [OPERATION_ANNOTATION]: 'maintain' }, triggered: '2026-03-10T10:05:00Z', now: '2026-03-10T10:20:00Z', due: true, dueReason: 'maintain-requested' },
+    { name: 'in the window, maintained in the previous occurrence', annotations: {}, triggered: '2026-03-09T10:05:00Z', now: '2026-03-10T10:20:00Z', due: true, dueReason: 'in-window' },
+    { name: 'outside the window, maintained in the last occurrence', annotations: {}, triggered: '2026-03-10T10:05:00Z', now: '2026-03-10T12:00:00Z', due: false, dueReason: 'outside-window' },
+    { name: 'an unreadable triggeredTime does not count', annotations: {}, triggered: 'yesterday', now: '2026-03-10T10:20:00Z', due: true, dueReason: 'in-window' },
+  ])('dueReason: $name', ({ annotations, triggered, now, due, dueReason }) => {
+    const lastMaintenance = triggered === undefined ? undefined : { description: 'x', state: 'Succeeded' as const, triggeredTime: triggered };
+    const s = shoot({ window: { begin: '100000+0000', end: '110000+0000' }, annotations: annotations as Record<string, string>, ...(lastMaintenance ? { lastMaintenance } : {}) });
+    const p = run(s, profile(), DEFAULTS, new Date(now));
+    expect({ due: p.due, dueReason: p.dueReason }).toEqual({ due, dueReason });
+    expect(planToJson(p)).toMatchObject({ due, dueReason });
+    expect(p.maintainedAt).toBe(dueReason === 'maintained-in-this-occurrence' ? triggered : undefined);
+    if (dueReason === 'maintained-in-this-occurrence') {
+      expect(renderPlanText(p)).toContain(`due: no (already maintained in this window occurrence at ${triggered})`);
+    }
+  });
+
   it('plan -o json carries exactly the contract keys', () => {
     const p = run(shoot());
-    expect(Object.keys(planToJson(p))).toEqual(['window', 'due', 'nextRun', 'kubernetes', 'workers', 'operations', 'lastMaintenance', 'shoot']);
+    expect(Object.keys(planToJson(p))).toEqual(['window', 'due', 'dueReason', 'nextRun', 'kubernetes', 'workers', 'operations', 'lastMaintenance', 'shoot']);
   });
 
   it('renderPlanText marks forced changes', () => {

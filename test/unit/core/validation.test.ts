@@ -5,19 +5,17 @@ import { OPERATION_ANNOTATION } from '../../../src/core/operations.js';
 import { PENDING_SPEC_ANNOTATION } from '../../../src/core/rollout.js';
 import type { Shoot, ShootSpec } from '../../../src/core/shoot.js';
 import {
-  formatGoDuration,
-  parseGoDuration,
   renderSpecDiff,
   shootToValidate,
-  shootWarnings,
   validateShoot,
 } from '../../../src/core/validation.js';
+import { shootWarnings } from '../../../src/core/shoot-warnings.js';
 import { INDEX, NOW, PROFILE, edit, firstWorker, shoot, spec, worker } from './shoot-admission-fixture.js';
 
 type Op = 'CREATE' | 'UPDATE';
 
 function run(next: Shoot, old?: Shoot, operation: Op = old ? 'UPDATE' : 'CREATE', index = INDEX) {
-  const result = validateShoot({ shoot: next, oldShoot: old, operation, index, profileName: 'local', now: NOW });
+  const result = validateShoot({ shoot: next, oldShoot: old, operation, profiles: () => index, now: NOW });
   return { texts: result.errors.map(renderFieldError) };
 }
 
@@ -38,25 +36,6 @@ const workerless = (s: ShootSpec) => {
 };
 
 const base = spec();
-
-describe('Go durations', () => {
-  it.each([
-    ['0', 0, '0s'],
-    ['0s', 0, '0s'],
-    ['10m', 600e9, '10m0s'],
-    ['168h', 168 * 3600e9, '168h0m0s'],
-    ['1h30m', 5400e9, '1h30m0s'],
-    ['1.5s', 1.5e9, '1.5s'],
-    ['500ms', 500e6, '500ms'],
-    ['-2m', -120e9, '-2m0s'],
-  ])('%s = %d ns, printed %s', (text, ns, printed) => {
-    expect(parseGoDuration(text)).toBe(ns);
-    expect(formatGoDuration(ns)).toBe(printed);
-  });
-  it.each(['', 'abc', '10', '5d', '1h-2m'])('rejects %j', (text) => {
-    expect(parseGoDuration(text)).toBeUndefined();
-  });
-});
 
 describe('validateShoot: static Shoot validation (Gardener pkg/api/core/validation/shoot.go)', () => {
   it.each<[string, Shoot, Shoot | undefined, string[]]>([
@@ -382,7 +361,7 @@ describe('validateShoot: CloudProfile admission (403)', () => {
     ['spec.cloudProfileName', shoot(edit(base, (s) => (s.cloudProfileName = 'nope')))],
     ['spec.cloudProfile.name', shoot(edit(base, (s) => (s.cloudProfile = { kind: 'CloudProfile', name: 'nope' })))],
   ])('an unknown profile is Forbidden at %s', (field, s) => {
-    const result = validateShoot({ shoot: s, operation: 'CREATE', index: undefined, profileName: 'nope', now: NOW });
+    const result = validateShoot({ shoot: s, operation: 'CREATE', profiles: () => undefined, now: NOW });
     expect(result.errors.map(renderFieldError)).toEqual([
       `${field}: Forbidden: could not find referenced cloud profile: cloudprofiles.core.gardener.cloud "nope" not found`,
     ]);
@@ -475,7 +454,9 @@ describe('renderSpecDiff', () => {
 });
 
 describe('shootWarnings', () => {
-  const warn = (next: Shoot, old?: Shoot, days = 30) => shootWarnings({ shoot: next, oldShoot: old, index: INDEX, now: NOW, expiryWarningDays: days });
+  // The shoot the validating webhook warns about: validateShoot's (a submitted held spec applied).
+  const warn = (next: Shoot, old?: Shoot, days = 30) =>
+    shootWarnings({ shoot: shootToValidate({ shoot: next, oldShoot: old, operation: old ? 'UPDATE' : 'CREATE' }).shoot, oldShoot: old, index: INDEX, now: NOW, expiryWarningDays: days });
 
   it.each<[string, Shoot, Shoot | undefined, number, string[]]>([
     ['nothing to say', shoot(base), undefined, 30, []],

@@ -6,7 +6,6 @@ import {
   classificationOf,
   compareNormalizedVersions,
   compareVersions,
-  completeKubernetesVersion,
   decideKubernetesVersionUpdate,
   decideMachineImageTarget,
   findVersion,
@@ -28,6 +27,7 @@ import {
   versionForForcedUpdateToNextHigherMajor,
   versionForForcedUpdateToNextHigherMinor,
 } from '../../../src/core/versions.js';
+import { completeKubernetesVersion } from '../../../src/core/version-completion.js';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 const PAST = '2024-01-01T00:00:00Z';

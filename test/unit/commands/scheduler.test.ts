@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../../src/scheduler/duration.js';
 import { schedulerConfigFrom, type SchedulerCommandOptions } from '../../../src/commands/scheduler.js';
-
-describe('parseDuration', () => {
-  it.each([
-    ['15s', 15_000],
-    ['500ms', 500],
-    ['1m30s', 90_000],
-    ['2h', 7_200_000],
-    ['1.5s', 1_500],
-  ])('%s = %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
-
-  it.each(['', '15', 's', '10x', '-1s'])('rejects %j', (text) => expect(() => parseDuration(text)).toThrow(/invalid duration/));
-});
 
 describe('schedulerConfigFrom', () => {
   const base: SchedulerCommandOptions = {

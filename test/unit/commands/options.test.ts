@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { parseDurationFlag, parseNow } from '../../../src/commands/options.js';
+
+describe('parseDurationFlag', () => {
+  it.each([
+    ['15s', 15_000],
+    ['500ms', 500],
+    ['1m30s', 90_000],
+    ['2h', 7_200_000],
+    ['1.5s', 1_500],
+  ])('%s = %d ms', (text, ms) => expect(parseDurationFlag(text)).toBe(ms));
+
+  it.each(['', '15', 's', '10x', '-1s'])('rejects %j', (text) => expect(() => parseDurationFlag(text)).toThrow(/invalid duration/));
+});
+
+describe('parseNow', () => {
+  it('reads an ISO 8601 instant', () => expect(parseNow('2026-03-10T10:20:00Z').toISOString()).toBe('2026-03-10T10:20:00.000Z'));
+  it.each(['yesterday', '2026-03-10', '1700000000'])('rejects %j', (text) => expect(() => parseNow(text)).toThrow(/is not an ISO 8601 instant/));
+});

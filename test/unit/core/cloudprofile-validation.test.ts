@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { CloudProfile } from '../../../src/core/cloudprofile-types.js';
+import { defaultCloudProfile } from '../../../src/core/cloudprofile.js';
+import { validateCloudProfile } from '../../../src/core/cloudprofile-validation.js';
+import { renderFieldError } from '../../../src/core/field-errors.js';
+import { FUTURE, PAST, baseProfile } from './cloudprofile-fixture.js';
+
+function render(p: CloudProfile, options?: { lifecycleFeatureGate?: boolean }): string[] {
+  return validateCloudProfile(defaultCloudProfile(p), undefined, options).map(renderFieldError);
+}
+
+describe('validateCloudProfile (Gardener ValidateCloudProfile)', () => {
+  it('accepts the base profile', () => {
+    expect(render(baseProfile())).toEqual([]);
+  });
+
+  type Mutation = (p: CloudProfile) => void;
+  const k8s = (p: CloudProfile) => p.spec.kubernetes.versions;
+  const image0 = (p: CloudProfile) => {
+    const image = p.spec.machineImages[0];
+    if (!image) throw new Error('fixture');
+    return image;
+  };
+
+  it.each<[string, Mutation, boolean, string[]]>([
+    ['no Kubernetes versions', (p) => (p.spec.kubernetes.versions = []), false,
+      ['spec.kubernetes.versions: Required value: must provide at least one Kubernetes version']],
+    ['version not X.Y.Z', (p) => k8s(p).push({ version: '1.29' }), false,
+      ['spec.kubernetes.versions[3]: Invalid value: {"version":"1.29"}: all Kubernetes versions must match the regex ^([0-9]+\\.){2}[0-9]+$']],
+    ['duplicate version', (p) => k8s(p).push({ version: '1.27.5' }), false,
+      ['spec.kubernetes.versions[3].version: Duplicate value: "1.27.5"']],
+    ['latest version expires', (p) => (k8s(p)[1] = { version: '1.28.1', expirationDate: FUTURE }), false,
+      [`spec.kubernetes.versions[].expirationDate: Invalid value: "${FUTURE}": expiration date of latest kubernetes version ('1.28.1') must not be set`]],
+    ['latest (preview) version expires', (p) => k8s(p).push({ version: '1.29.0', classification: 'preview', expirationDate: FUTURE }), false,
+      [`spec.kubernetes.versions[].expirationDate: Invalid value: "${FUTURE}": expiration date of latest kubernetes version ('1.29.0') must not be set`]],
+    ['unknown classification', (p) => (k8s(p)[2] = { version: '1.27.5', classification: 'stable' }), false,
+      ['spec.kubernetes.versions[2].classification: Unsupported value: "stable": supported values: "deprecated", "expired", "preview", "supported"']],
+    ['legacy classification expired', (p) => (k8s(p)[2] = { version: '1.27.5', classification: 'expired' }), false,
+      ['spec.kubernetes.versions[2].classification: Forbidden: cannot specify `classification` expired']],
+    ['lifecycle with the feature gate off', (p) => (k8s(p)[2] = { version: '1.27.5', lifecycle: [{ classification: 'supported' }] }), false,
+      ['spec.kubernetes.versions[2].lifecycle: Forbidden: lifecycles are not allowed with disabled VersionClassificationLifecycle feature gate']],
+    ['lifecycle with legacy fields', (p) => (k8s(p)[2] = { version: '1.27.5', classification: 'supported', lifecycle: [{ classification: 'supported' }] }), true,
+      ['spec.kubernetes.versions[2].lifecycle: Forbidden: cannot specify `classification` or `expirationDate` in combination with `lifecycle`']],
+    ['lifecycle out of order', (p) => (k8s(p)[2] = { version: '1.27.5', lifecycle: [{ classification: 'supported' }, { classification: 'preview', startTime: FUTURE }] }), true,
+      ['spec.kubernetes.versions[2].lifecycle[1].classification: Invalid value: "preview": lifecycle classifications not in expected order (preview, supported, deprecated, expired): preview must be before supported']],
+    ['lifecycle duplicate stage', (p) => (k8s(p)[2] = { version: '1.27.5', lifecycle: [{ classification: 'supported' }, { classification: 'supported', startTime: FUTURE }] }), true,
+      ['spec.kubernetes.versions[2].lifecycle[1].classification: Duplicate value: "supported"']],
+    ['lifecycle unknown stage', (p) => (k8s(p)[2] = { version: '1.27.5', lifecycle: [{ classification: 'unavailable' }] }), true,
+      ['spec.kubernetes.versions[2].lifecycle[0].classification: Unsupported value: "unavailable": supported values: "deprecated", "expired", "preview", "supported"']],
+    ['lifecycle later stage without start time', (p) => (k8s(p)[2] = { version: '1.27.5', lifecycle: [{ classification: 'supported' }, { classification: 'deprecated' }] }), true,
+      ['spec.kubernetes.versions[2].lifecycle[1].startTime: Required value: only the leading lifecycle elements can have the start time optional']],
+    ['lifecycle start times going back', (p) => (k8s(p)[2] = { version: '1.27.5', lifecycle: [{ classification: 'supported', startTime: FUTURE }, { classification: 'deprecated', startTime: PAST }] }), true,
+      [`spec.kubernetes.versions[2].lifecycle[1].startTime: Invalid value: "${PAST}": lifecycle start times must be monotonically increasing`]],
+    ['latest version ends expired in its lifecycle', (p) => (k8s(p)[1] = { version: '1.28.1', lifecycle: [{ classification: 'supported' }, { classification: 'expired', startTime: FUTURE }] }), true,
+      [`spec.kubernetes.versions[].lifecycle: Invalid value: [{"classification":"supported"},{"classification":"expired","startTime":"${FUTURE}"}]: classification expired of latest kubernetes version ('1.28.1') must not be set`]],
+    ['two supported versions in one minor', (p) => {
+      k8s(p)[0] = { version: '1.27.3', classification: 'supported' };
+      k8s(p)[2] = { version: '1.27.5', classification: 'supported' };
+    }, false, [
+      'spec.kubernetes.versions[0]: Forbidden: unable to add version "1.27.3" with classification "supported". "supported" lifecycle stages must not overlap per minor version',
+      'spec.kubernetes.versions[2]: Forbidden: unable to add version "1.27.5" with classification "supported". "supported" lifecycle stages must not overlap per minor version',
+    ]],
+    ['no machine images', (p) => (p.spec.machineImages = []), false,
+      ['spec.machineImages: Required value: must provide at least one machine image']],
+    ['machine image without name', (p) => (image0(p).name = ''), false,
+      ['spec.machineImages[0].name: Required value: machine image name must not be empty']],
+    ['duplicate machine image', (p) => p.spec.machineImages.push({ name: 'gardenlinux', versions: [{ version: '1.0.0' }] }), false,
+      ['spec.machineImages[1]: Duplicate value: "gardenlinux"']],
+    ['machine image without versions', (p) => (image0(p).versions = []), false,
+      ["spec.machineImages[0].versions: Required value: must provide at least one version for the machine image 'gardenlinux'"]],
+    ['unknown update strategy', (p) => (image0(p).updateStrategy = 'sometimes'), false,
+      ['spec.machineImages[0].updateStrategy: Unsupported value: "sometimes": supported values: "major", "minor", "patch"']],
+    ['image version not semver', (p) => (image0(p).versions[0] = { version: 'latest' }), false,
+      ['spec.machineImages[0].versions[0].version: Invalid value: "latest": could not parse version. Use a semantic version. In case there is no semantic version for this image use the extensibility provider (define mapping in the CloudProfile) to map to the actual non semantic version']],
+    ['duplicate image version', (p) => image0(p).versions.push({ version: '1592.1.0' }), false,
+      ['spec.machineImages[0].versions[2]: Duplicate value: "gardenlinux-1592.1.0"']],
+    ['unparsable kubelet constraint', (p) => (image0(p).versions[0] = { version: '1592.1.0', kubeletVersionConstraint: 'sometimes' }), false,
+      ['spec.machineImages[0].versions[0].kubeletVersionConstraint: Invalid value: "sometimes": cannot parse the kubeletVersionConstraint: improper constraint: sometimes']],
+    ['unknown architecture', (p) => (image0(p).versions[0] = { version: '1592.1.0', architectures: ['s390x'] }), false,
+      ['spec.machineImages[0].versions[0].architecture: Unsupported value: "s390x": supported values: "amd64", "arm64"']],
+    ['unknown CRI', (p) => (image0(p).versions[0] = { version: '1592.1.0', cri: [{ name: 'docker' }] }), false,
+      ['spec.machineImages[0].versions[0].cri[0].name: Unsupported value: "docker": supported values: "containerd"']],
+    ['unparsable minVersionForUpdate', (p) => (image0(p).versions[0] = { version: '1592.1.0', inPlaceUpdates: { supported: true, minVersionForUpdate: 'old' } }), false,
+      ['spec.machineImages[0].versions[0].minVersionForInPlaceUpdate: Invalid value: "1592.1.0": could not parse version. Use a semantic version.']],
+    ['image version classification expired', (p) => (image0(p).versions[0] = { version: '1592.1.0', classification: 'expired' }), false,
+      ['spec.machineImages[0].versions[0].classification: Forbidden: cannot specify `classification` expired']],
+    ['two supported image versions in one minor', (p) => {
+      image0(p).versions = [{ version: '1.0.0', classification: 'supported' }, { version: '1.0.1', classification: 'supported' }];
+    }, false, [
+      'spec.machineImages[0].versions[0]: Forbidden: unable to add version "1.0.0" with classification "supported". "supported" lifecycle stages must not overlap per minor version',
+      'spec.machineImages[0].versions[1]: Forbidden: unable to add version "1.0.1" with classification "supported". "supported" lifecycle stages must not overlap per minor version',
+    ]],
+  ])('%s', (_name, mutate, gate, expected) => {
+    const p = baseProfile();
+    mutate(p);
+    expect(render(p, { lifecycleFeatureGate: gate })).toEqual(expected);
+  });
+
+  it('the expiration date on the latest machine image version is allowed', () => {
+    const p = baseProfile();
+    image0(p).versions = [{ version: '2.0.0', expirationDate: FUTURE }];
+    expect(render(p)).toEqual([]);
+  });
+
+  it('requires an update strategy and architectures on an undefaulted profile', () => {
+    const p = baseProfile();
+    expect(validateCloudProfile(p).map(renderFieldError)).toEqual([
+      'spec.machineImages[0].updateStrategy: Required value: must provide an update strategy',
+      'spec.machineImages[0].versions[0].architectures: Required value: must provide at least one architecture',
+      'spec.machineImages[0].versions[0].cri: Required value: must provide at least one supported container runtime',
+      'spec.machineImages[0].versions[1].architectures: Required value: must provide at least one architecture',
+      'spec.machineImages[0].versions[1].cri: Required value: must provide at least one supported container runtime',
+    ]);
+  });
+});
