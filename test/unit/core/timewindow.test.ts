@@ -284,6 +284,23 @@ describe('defaultTimeWindow (stable hash, docs/design.md, difference 4)', () => 
     expect(win.durationMs()).toBe(3_600_000);
   });
 
+  // The hash pinned by literal cases (FNV-1a 32 of "namespace/name", mod 23, worked out apart
+  // from the code under test): changing it moves every shoot's default window, so it must be a
+  // deliberate change of these lines. garden-dev/dev is the README's example (000000+0000).
+  it.each([
+    ['garden-dev', 'dev', '000000+0000', '010000+0000'],
+    ['garden-dev', 'confined', '010000+0000', '020000+0000'],
+    ['garden-dev', 'defaults', '080000+0000', '090000+0000'],
+    ['garden-dev', 'my-shoot', '090000+0000', '100000+0000'],
+    ['garden-prod', 'cluster-01', '090000+0000', '100000+0000'],
+    ['garden-prod', 'a', '160000+0000', '170000+0000'],
+    ['garden', '', '160000+0000', '170000+0000'],
+    ['garden-ü', 'schön', '120000+0000', '130000+0000'],
+    ['garden-dev', 'n1', '220000+0000', '230000+0000'],
+  ])('%s/%s → %s-%s', (ns, name, begin, end) => {
+    expect(defaultTimeWindow(ns, name)).toEqual({ begin, end });
+  });
+
   it('differs between namespaces of the same name and spreads over all 23 hours', () => {
     const counts = new Map<string, number>();
     for (let i = 0; i < 2300; i++) {
