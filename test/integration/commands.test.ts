@@ -1,8 +1,11 @@
-// The `review`, `plan` and `certs` commands, called as functions (the CLI wraps them one to one).
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+// The offline commands (`review`, `plan`, `certs`): called as functions for what they answer, and
+// run as a user runs them, on bad files.
+import { execFile } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { applyJsonPatch, type JsonPatchOperation } from '../../src/admission/json-patch.js';
@@ -11,130 +14,286 @@ import { runPlanCommand } from '../../src/commands/plan.js';
 import { runReview } from '../../src/commands/review.js';
 import { PENDING_SPEC_ANNOTATION } from '../../src/core/rollout.js';
 import type { Shoot } from '../../src/core/shoot.js';
-import { EXAMPLES } from './helpers.js';
+import { EXAMPLES, type Path, pathsOf, readExample, setAt } from './helpers.js';
+import { CLI, requireBuild } from './webhook-child.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'sm-commands-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+// The `review`, `plan` and `certs` commands, called as functions (the CLI wraps them one to one).
+describe('called as functions', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'sm-commands-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const profile = join(EXAMPLES, 'cloudprofile.yaml');
-const reviewFile = (name: string) => join(EXAMPLES, 'reviews', name);
-const now = '2026-03-01T12:00:00Z';
-const patchOf = (patch: string | undefined): JsonPatchOperation[] =>
-  patch ? (JSON.parse(Buffer.from(patch, 'base64').toString()) as JsonPatchOperation[]) : [];
+  const profile = join(EXAMPLES, 'cloudprofile.yaml');
+  const reviewFile = (name: string) => join(EXAMPLES, 'reviews', name);
+  const now = '2026-03-01T12:00:00Z';
+  const patchOf = (patch: string | undefined): JsonPatchOperation[] =>
+    patch ? (JSON.parse(Buffer.from(patch, 'base64').toString()) as JsonPatchOperation[]) : [];
 
-describe('review', () => {
-  it('mutates then validates: a shoot without window gets one and passes', () => {
-    const out = runReview({ request: reviewFile('create-without-window.json'), cloudProfile: [profile], now });
-    expect(out.apiVersion).toBe('admission.k8s.io/v1');
-    expect(out.response.allowed).toBe(true);
-    const request = JSON.parse(readFileSync(reviewFile('create-without-window.json'), 'utf8')) as { request: { object: Shoot } };
-    const mutated = applyJsonPatch(request.request.object, patchOf(out.response.patch));
-    expect(mutated.spec.maintenance?.timeWindow?.begin).toMatch(/^(0\d|1\d|2[0-2])0000\+0000$/);
-  });
-
-  it('defaults the latest supported version for a shoot whose kubernetes block is empty (YAML null)', () => {
-    const file = reviewFile('create-empty-kubernetes.yaml');
-    const out = runReview({ request: file, cloudProfile: [profile], now });
-    expect(out.response.allowed).toBe(true);
-    const sent = (parseYaml(readFileSync(file, 'utf8')) as { request: { object: Shoot } }).request.object;
-    expect(sent.spec.kubernetes).toBeNull();
-    const stored = applyJsonPatch(sent, patchOf(out.response.patch));
-    // 1.33.1: the latest `supported` version of examples/cloudprofile.yaml (1.33.2 is a preview).
-    expect(stored.spec.kubernetes).toEqual({ version: '1.33.1' });
-    expect(stored.spec.provider.workers?.[0]?.machine.image).toEqual({ name: 'gardenlinux', version: '1592.4.0' });
-  });
-
-  it('denies a 15-minute window', () => {
-    const out = runReview({ request: reviewFile('create-15-minute-window.json'), cloudProfile: [profile], now });
-    expect(out.response.allowed).toBe(false);
-    expect(out.response.status?.message).toContain('time window must not be smaller than 30m0s');
-  });
-
-  it('holds a confined update with a warning', () => {
-    const out = runReview({ request: reviewFile('update-confined.json'), cloudProfile: [profile], now });
-    expect(out.response.allowed).toBe(true);
-    expect(out.response.warnings).toEqual([expect.stringMatching(/^spec change held until the maintenance window starting 2026-03-01T22:00:00Z/)]);
-    const request = JSON.parse(readFileSync(reviewFile('update-confined.json'), 'utf8')) as { request: { object: Shoot } };
-    const mutated = applyJsonPatch(request.request.object, patchOf(out.response.patch));
-    expect(mutated.spec.kubernetes.version).toBe('1.32.4');
-    expect(mutated.metadata.annotations?.[PENDING_SPEC_ANNOTATION]).toContain('"1.33.1"');
-  });
-
-  it('runs only the validating webhook when asked', () => {
-    const out = runReview({ request: reviewFile('create-without-window.json'), cloudProfile: [profile], now, webhook: 'validate' });
-    expect(out.response).toEqual({ uid: '3f7a1c2e-0001-4c1d-8a55-5b0c1e2d3f40', allowed: true });
-  });
-
-  it('reads YAML requests', () => {
-    const yamlFile = join(tmp, 'review.yaml');
-    writeFileSync(
-      yamlFile,
-      'apiVersion: admission.k8s.io/v1\nkind: AdmissionReview\nrequest:\n  uid: y-1\n  operation: DELETE\n  oldObject: {metadata: {name: a}}\n',
-    );
-    expect(runReview({ request: yamlFile, now }).response).toEqual({ uid: 'y-1', allowed: true });
-  });
-
-  it.each([
-    ['a missing file', () => join(tmp, 'missing.json'), /^cannot read .*missing\.json: ENOENT/],
-    ['truncated JSON', () => (writeFileSync(join(tmp, 't.json'), '{"apiVersion": "adm'), join(tmp, 't.json')), /is not valid JSON or YAML/],
-    ['a wrong kind', () => (writeFileSync(join(tmp, 'k.json'), JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'Pod', request: { uid: 'x', operation: 'CREATE' } })), join(tmp, 'k.json')), /kind must be AdmissionReview/],
-  ])('refuses %s with a one-line message', (_name, file, message) => {
-    let error: Error | undefined;
-    try {
-      runReview({ request: file(), now });
-    } catch (e) {
-      error = e as Error;
-    }
-    expect(error?.message).toMatch(message);
-    expect(error?.message).not.toContain('\n');
-  });
-
-  it('refuses an unreadable --now', () => {
-    expect(() => runReview({ request: reviewFile('create-without-window.json'), now: 'yesterday' })).toThrow(/--now "yesterday" is not an ISO 8601 instant/);
-  });
-});
-
-describe('plan', () => {
-  // examples/shoots/expired-versions.yaml: window 22:00-23:00 UTC, effective until 22:45.
-  const shootFile = (edit: (s: Shoot) => void): string => {
-    const s = parseYaml(readFileSync(join(EXAMPLES, 'shoots', 'expired-versions.yaml'), 'utf8')) as Shoot;
-    edit(s);
-    const file = join(tmp, `shoot-${Math.random().toString(36).slice(2)}.json`);
-    writeFileSync(file, JSON.stringify(s));
-    return file;
-  };
-  const maintainedAt = (triggeredTime: string) => (s: Shoot) => {
-    s.status = { ...s.status, lastMaintenance: { description: 'x', state: 'Succeeded', triggeredTime } };
-  };
-  const planJson = (file: string) =>
-    JSON.parse(runPlanCommand({ shoot: file, cloudProfile: profile, now: '2026-11-24T22:10:00Z', output: 'json' })) as { due: boolean; dueReason: string };
-
-  it('is not due for a shoot already maintained in this window occurrence, as the scheduler skips it', () => {
-    const file = shootFile(maintainedAt('2026-11-24T22:02:00Z'));
-    expect(planJson(file)).toMatchObject({ due: false, dueReason: 'maintained-in-this-occurrence' });
-    const text = runPlanCommand({ shoot: file, cloudProfile: profile, now: '2026-11-24T22:10:00Z', output: 'text' });
-    expect(text).toContain('now inside; due: no (already maintained in this window occurrence at 2026-11-24T22:02:00Z)');
-  });
-
-  it('is due in the window after a run in an earlier occurrence, and with `maintain` after one in this occurrence', () => {
-    expect(planJson(shootFile(maintainedAt('2026-11-23T22:02:00Z')))).toMatchObject({ due: true, dueReason: 'in-window' });
-    const asked = shootFile((s) => {
-      maintainedAt('2026-11-24T22:02:00Z')(s);
-      s.metadata.annotations = { ...s.metadata.annotations, 'gardener.cloud/operation': 'maintain' };
+  describe('review', () => {
+    it('mutates then validates: a shoot without window gets one and passes', () => {
+      const out = runReview({ request: reviewFile('create-without-window.json'), cloudProfile: [profile], now });
+      expect(out.apiVersion).toBe('admission.k8s.io/v1');
+      expect(out.response.allowed).toBe(true);
+      const request = JSON.parse(readFileSync(reviewFile('create-without-window.json'), 'utf8')) as { request: { object: Shoot } };
+      const mutated = applyJsonPatch(request.request.object, patchOf(out.response.patch));
+      expect(mutated.spec.maintenance?.timeWindow?.begin).toMatch(/^(0\d|1\d|2[0-2])0000\+0000$/);
     });
-    expect(planJson(asked)).toMatchObject({ due: true, dueReason: 'maintain-requested' });
+
+    it('defaults the latest supported version for a shoot whose kubernetes block is empty (YAML null)', () => {
+      const file = reviewFile('create-empty-kubernetes.yaml');
+      const out = runReview({ request: file, cloudProfile: [profile], now });
+      expect(out.response.allowed).toBe(true);
+      const sent = (parseYaml(readFileSync(file, 'utf8')) as { request: { object: Shoot } }).request.object;
+      expect(sent.spec.kubernetes).toBeNull();
+      const stored = applyJsonPatch(sent, patchOf(out.response.patch));
+      // 1.33.1: the latest `supported` version of examples/cloudprofile.yaml (1.33.2 is a preview).
+      expect(stored.spec.kubernetes).toEqual({ version: '1.33.1' });
+      expect(stored.spec.provider.workers?.[0]?.machine.image).toEqual({ name: 'gardenlinux', version: '1592.4.0' });
+    });
+
+    it('denies a 15-minute window', () => {
+      const out = runReview({ request: reviewFile('create-15-minute-window.json'), cloudProfile: [profile], now });
+      expect(out.response.allowed).toBe(false);
+      expect(out.response.status?.message).toContain('time window must not be smaller than 30m0s');
+    });
+
+    it('holds a confined update with a warning', () => {
+      const out = runReview({ request: reviewFile('update-confined.json'), cloudProfile: [profile], now });
+      expect(out.response.allowed).toBe(true);
+      expect(out.response.warnings).toEqual([expect.stringMatching(/^spec change held until the maintenance window starting 2026-03-01T22:00:00Z/)]);
+      const request = JSON.parse(readFileSync(reviewFile('update-confined.json'), 'utf8')) as { request: { object: Shoot } };
+      const mutated = applyJsonPatch(request.request.object, patchOf(out.response.patch));
+      expect(mutated.spec.kubernetes.version).toBe('1.32.4');
+      expect(mutated.metadata.annotations?.[PENDING_SPEC_ANNOTATION]).toContain('"1.33.1"');
+    });
+
+    it('runs only the validating webhook when asked', () => {
+      const out = runReview({ request: reviewFile('create-without-window.json'), cloudProfile: [profile], now, webhook: 'validate' });
+      expect(out.response).toEqual({ uid: '3f7a1c2e-0001-4c1d-8a55-5b0c1e2d3f40', allowed: true });
+    });
+
+    it('reads YAML requests', () => {
+      const yamlFile = join(tmp, 'review.yaml');
+      writeFileSync(
+        yamlFile,
+        'apiVersion: admission.k8s.io/v1\nkind: AdmissionReview\nrequest:\n  uid: y-1\n  operation: DELETE\n  oldObject: {metadata: {name: a}}\n',
+      );
+      expect(runReview({ request: yamlFile, now }).response).toEqual({ uid: 'y-1', allowed: true });
+    });
+
+    it.each([
+      ['a missing file', () => join(tmp, 'missing.json'), /^cannot read .*missing\.json: ENOENT/],
+      ['truncated JSON', () => (writeFileSync(join(tmp, 't.json'), '{"apiVersion": "adm'), join(tmp, 't.json')), /is not valid JSON or YAML/],
+      ['a wrong kind', () => (writeFileSync(join(tmp, 'k.json'), JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'Pod', request: { uid: 'x', operation: 'CREATE' } })), join(tmp, 'k.json')), /kind must be AdmissionReview/],
+    ])('refuses %s with a one-line message', (_name, file, message) => {
+      let error: Error | undefined;
+      try {
+        runReview({ request: file(), now });
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(error?.message).toMatch(message);
+      expect(error?.message).not.toContain('\n');
+    });
+
+    it('refuses an unreadable --now', () => {
+      expect(() => runReview({ request: reviewFile('create-without-window.json'), now: 'yesterday' })).toThrow(/--now "yesterday" is not an ISO 8601 instant/);
+    });
+  });
+
+  describe('plan', () => {
+    // examples/shoots/expired-versions.yaml: window 22:00-23:00 UTC, effective until 22:45.
+    const shootFile = (edit: (s: Shoot) => void): string => {
+      const s = parseYaml(readFileSync(join(EXAMPLES, 'shoots', 'expired-versions.yaml'), 'utf8')) as Shoot;
+      edit(s);
+      const file = join(tmp, `shoot-${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(file, JSON.stringify(s));
+      return file;
+    };
+    const maintainedAt = (triggeredTime: string) => (s: Shoot) => {
+      s.status = { ...s.status, lastMaintenance: { description: 'x', state: 'Succeeded', triggeredTime } };
+    };
+    const planJson = (file: string) =>
+      JSON.parse(runPlanCommand({ shoot: file, cloudProfile: profile, now: '2026-11-24T22:10:00Z', output: 'json' })) as { due: boolean; dueReason: string };
+
+    it('is not due for a shoot already maintained in this window occurrence, as the scheduler skips it', () => {
+      const file = shootFile(maintainedAt('2026-11-24T22:02:00Z'));
+      expect(planJson(file)).toMatchObject({ due: false, dueReason: 'maintained-in-this-occurrence' });
+      const text = runPlanCommand({ shoot: file, cloudProfile: profile, now: '2026-11-24T22:10:00Z', output: 'text' });
+      expect(text).toContain('now inside; due: no (already maintained in this window occurrence at 2026-11-24T22:02:00Z)');
+    });
+
+    it('is due in the window after a run in an earlier occurrence, and with `maintain` after one in this occurrence', () => {
+      expect(planJson(shootFile(maintainedAt('2026-11-23T22:02:00Z')))).toMatchObject({ due: true, dueReason: 'in-window' });
+      const asked = shootFile((s) => {
+        maintainedAt('2026-11-24T22:02:00Z')(s);
+        s.metadata.annotations = { ...s.metadata.annotations, 'gardener.cloud/operation': 'maintain' };
+      });
+      expect(planJson(asked)).toMatchObject({ due: true, dueReason: 'maintain-requested' });
+    });
+  });
+
+  describe('certs', () => {
+    it('writes a CA and a serving pair for localhost, 127.0.0.1 and the extra hosts', () => {
+      const dir = join(tmp, 'certs');
+      writeDevelopmentCertificates(dir, ['webhook.example', '10.0.0.7']);
+      const ca = new X509Certificate(readFileSync(join(dir, 'ca.crt')));
+      const leaf = new X509Certificate(readFileSync(join(dir, 'tls.crt')));
+      expect(leaf.checkIssued(ca)).toBe(true);
+      expect(leaf.verify(ca.publicKey)).toBe(true);
+      expect(leaf.checkPrivateKey(createPrivateKey(readFileSync(join(dir, 'tls.key'))))).toBe(true);
+      expect(leaf.subjectAltName).toBe('DNS:localhost, DNS:webhook.example, IP Address:127.0.0.1, IP Address:10.0.0.7');
+    });
   });
 });
 
-describe('certs', () => {
-  it('writes a CA and a serving pair for localhost, 127.0.0.1 and the extra hosts', () => {
-    const dir = join(tmp, 'certs');
-    writeDevelopmentCertificates(dir, ['webhook.example', '10.0.0.7']);
-    const ca = new X509Certificate(readFileSync(join(dir, 'ca.crt')));
-    const leaf = new X509Certificate(readFileSync(join(dir, 'tls.crt')));
-    expect(leaf.checkIssued(ca)).toBe(true);
-    expect(leaf.verify(ca.publicKey)).toBe(true);
-    expect(leaf.checkPrivateKey(createPrivateKey(readFileSync(join(dir, 'tls.key'))))).toBe(true);
-    expect(leaf.subjectAltName).toBe('DNS:localhost, DNS:webhook.example, IP Address:127.0.0.1, IP Address:10.0.0.7');
+// `review` and `plan` on bad files, run as a user runs them (`node dist/cli.js …` in a child
+// process): a clear one-line message on stderr and a non-zero exit, or (review) a well-formed
+// response review; never a stack trace, never a JavaScript internal error text.
+describe('run as a user runs them, on bad files', () => {
+  requireBuild();
+  const tmp = mkdtempSync(join(tmpdir(), 'sm-commands-bad-files-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  interface Run {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+  }
+  function cli(args: string[]): Promise<Run> {
+    return new Promise((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 30_000 }, (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  /** What a JavaScript bug looks like to a user, as opposed to a message about their file. */
+  const INTERNAL = /is not a function|Cannot read propert|is not iterable|Cannot convert|undefined is not|Maximum call stack|is not defined|Invalid time value|\n\s+at /;
+
+  /** The contract for a failed run: non-zero, one line naming the program, nothing internal. */
+  function refusal(run: Run): string | undefined {
+    if (run.code === 0) return undefined;
+    if (run.code === null) return 'killed or timed out';
+    if (!/^shoot-maintenance: [^\n]+\n$/.test(run.stderr)) return `stderr is not one line: ${JSON.stringify(run.stderr.slice(0, 300))}`;
+    if (INTERNAL.test(run.stderr)) return `internal error shown to the user: ${run.stderr.trim()}`;
+    return undefined;
+  }
+
+  async function runAll<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < items.length) {
+          const i = next++;
+          await work(items[i] as T, i);
+        }
+      }),
+    );
+  }
+
+  type Json = Record<string, unknown>;
+
+  const REVIEW = JSON.parse(readExample('reviews/update-confined.json')) as Json;
+  const REVIEW_TEXT = JSON.stringify(REVIEW);
+
+  /** Bad request files: broken syntax, hostile YAML, wrong types anywhere, odd bytes. */
+  const badReviewFile: fc.Arbitrary<{ kind: string; content: Buffer }> = fc.oneof(
+    fc.double({ min: 0, max: 0.999, noNaN: true }).map((f) => ({ kind: 'truncated', content: Buffer.from(REVIEW_TEXT.slice(0, Math.floor(REVIEW_TEXT.length * f))) })),
+    fc.uint8Array({ minLength: 0, maxLength: 200 }).map((b) => ({ kind: 'random-bytes', content: Buffer.from(b) })),
+    fc.tuple(fc.constantFrom(...pathsOf(REVIEW)), fc.constantFrom<unknown>(7, 'x', null, [], {}, true, 1.5)).map(([p, v]) => ({ kind: 'wrong-type', content: Buffer.from(JSON.stringify(setAt(REVIEW, p, v))) })),
+    fc.integer({ min: 5, max: 40 }).map((n) => {
+      // "billion laughs": each level doubles the one before.
+      const lines = ['a0: &a0 [x, x]', ...Array.from({ length: n }, (_, i) => `a${i + 1}: &a${i + 1} [*a${i}, *a${i}]`)];
+      return { kind: 'alias-bomb', content: Buffer.from(lines.join('\n')) };
+    }),
+    fc.integer({ min: 1_000, max: 20_000 }).map((d) => ({ kind: 'deep', content: Buffer.from(`${'['.repeat(d)}${']'.repeat(d)}`) })),
+    fc.constantFrom('', '---\n---\n', 'null', '[]', '"x"', '{"__proto__": {"polluted": true}}', 'apiVersion: [', '\t\t:').map((t) => ({ kind: 'odd-text', content: Buffer.from(t) })),
+  );
+
+  describe('review --request <bad file>', () => {
+    it('answers with a review or refuses in one line, never with a stack trace', { timeout: 120_000 }, async () => {
+      const samples = fc.sample(badReviewFile, { numRuns: 16, seed: 7001 });
+      const problems: string[] = [];
+      const outcomes = new Map<string, number>();
+      await runAll(samples, 3, async (s, i) => {
+        const file = join(tmp, `review-${i}.json`);
+        writeFileSync(file, s.content);
+        const run = await cli(['review', '--request', file, '--cloud-profile', join(EXAMPLES, 'cloudprofile.yaml'), '--now', '2026-03-01T12:00:00Z']);
+        outcomes.set(`${s.kind}:${run.code}`, (outcomes.get(`${s.kind}:${run.code}`) ?? 0) + 1);
+        if (run.code === 0) {
+          const review = JSON.parse(run.stdout) as { response?: { allowed?: unknown; status?: { message?: string } } };
+          if (typeof review.response?.allowed !== 'boolean') problems.push(`${s.kind}: exit 0 without a review`);
+          if (review.response?.status?.message?.includes('internal error')) problems.push(`${s.kind}: internal error in ${review.response.status.message}`);
+        } else {
+          const bad = refusal(run);
+          if (bad) problems.push(`${s.kind}: ${bad}`);
+        }
+      });
+      process.stdout.write(`[reliability] review on ${samples.length} bad files: ${JSON.stringify(Object.fromEntries(outcomes))}\n`);
+      expect(problems).toEqual([]);
+      expect([...outcomes.keys()].some((k) => k.endsWith(':1'))).toBe(true);
+    });
+
+    it.each([
+      ['a missing file', () => join(tmp, 'nope.json')],
+      ['a directory', () => tmp],
+    ])('refuses %s in one line', async (_name, file) => {
+      const run = await cli(['review', '--request', file()]);
+      expect(run.code).toBe(1);
+      expect(refusal(run)).toBeUndefined();
+    });
+  });
+
+  const SHOOT = parseYaml(readExample('shoots/confined.yaml')) as Json & { metadata: Json; spec: Json & { maintenance: Json } };
+  SHOOT.metadata.annotations = { 'gardener.cloud/operation': 'maintain', 'maintenance.gardener.cloud/operation': 'rotate-ssh-keypair' };
+  SHOOT.spec.maintenance.autoRotation = { credentials: { sshKeypair: { rotationPeriod: '24h' } } };
+  SHOOT.status = { lastMaintenance: { description: 'ok', state: 'Succeeded', triggeredTime: '2026-02-01T22:10:00Z' }, lastOperation: { type: 'Reconcile', state: 'Succeeded' } };
+  const PROFILE = parseYaml(readExample('cloudprofile.yaml')) as Json;
+
+  describe('plan on files with a wrong type in a field it reads', () => {
+    // Every path of the Shoot and the CloudProfile with each wrong type: the in-process sweep is
+    // cheap; the child-process runs below then check what a user sees for a seeded sample of them.
+    const cases: { file: 'shoot' | 'profile'; path: Path; value: unknown }[] = [];
+    for (const value of [42, true, null, 'x', [], { a: 1 }] as unknown[]) {
+      for (const path of pathsOf(SHOOT)) if (path.length > 0) cases.push({ file: 'shoot', path, value });
+      for (const path of pathsOf(PROFILE)) if (path.length > 0) cases.push({ file: 'profile', path, value });
+    }
+
+    it('refuses in one line that names the problem, or prints a plan', { timeout: 120_000 }, async () => {
+      // The fields plan reads most (window, versions, images, annotations) first, then a seeded sample.
+      const key = (c: (typeof cases)[number]) => `${c.file} ${c.path.join('.')}=${JSON.stringify(c.value)}`;
+      const pinned = [
+        'shoot spec.maintenance.timeWindow.begin=42',
+        'shoot metadata.annotations.gardener.cloud/operation=true',
+        'shoot spec.provider.workers.0.machine.image.name=42',
+        'profile spec.kubernetes.versions.0.version=42',
+        'profile spec.kubernetes.versions.1=null',
+        'profile spec.machineImages.0={"a":1}',
+      ];
+      const chosen = [
+        ...cases.filter((c) => pinned.includes(key(c))),
+        ...fc.sample(fc.constantFrom(...cases), { numRuns: 14, seed: 9001 }),
+      ];
+      expect(chosen.length).toBe(20);
+      const problems: string[] = [];
+      let refused = 0;
+      await runAll(chosen, 3, async (c, i) => {
+        const shootFile = join(tmp, `plan-shoot-${i}.json`);
+        const profileFile = join(tmp, `plan-profile-${i}.json`);
+        writeFileSync(shootFile, JSON.stringify(c.file === 'shoot' ? setAt(SHOOT, c.path, c.value) : SHOOT));
+        writeFileSync(profileFile, JSON.stringify(c.file === 'profile' ? setAt(PROFILE, c.path, c.value) : PROFILE));
+        const run = await cli(['plan', '--shoot', shootFile, '--cloud-profile', profileFile, '--now', '2026-03-01T22:10:00Z', '-o', 'json']);
+        if (run.code !== 0) refused++;
+        const bad = refusal(run);
+        if (bad) problems.push(`${key(c)}: ${bad}`);
+        else if (run.code === 0) {
+          const out = JSON.parse(run.stdout) as { lastMaintenance?: { state?: unknown } };
+          if (typeof out.lastMaintenance?.state !== 'string') problems.push(`${key(c)}: exit 0 without a plan`);
+        }
+      });
+      process.stdout.write(`[reliability] plan on ${chosen.length} files with a wrong type: ${refused} refused, ${problems.length} problems\n${problems.map((p) => `  ${p}\n`).join('')}`);
+      expect(problems).toEqual([]);
+    });
   });
 });
