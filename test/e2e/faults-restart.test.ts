@@ -21,6 +21,7 @@ import {
   eventCounts,
   maintainedRuns,
   must,
+  settledUntilNextWindow,
   shootYaml,
   startScheduler,
   windowElsewhere,
@@ -125,7 +126,8 @@ describe('kube-apiserver stopped and restarted during a maintenance window', () 
       const xs = await shoots();
       return xs.every((s) => s.status?.lastMaintenance) ? xs : undefined;
     }, 120_000, 1_000);
-    await sleep(3_000);
+    // Nothing more to come: every shoot queued for its next window (no late duplicate run).
+    await waitFor(() => settledUntilNextWindow(sched, all.map((s) => `${namespace}/${s.metadata.name}`)), 60_000, 500);
     const evs = eventCounts(await events());
     const lines = sched.lines();
     const watchRestarts = lines.filter((l) => l.msg === 'shoot watch failed; restarting').length;

@@ -14,6 +14,7 @@ import {
   must,
   schedulerAsDeployed,
   seeded,
+  settledUntilNextWindow,
   shootYaml,
   windowElsewhere,
   type EventJson,
@@ -184,18 +185,17 @@ describe('the leader SIGKILLed in the middle of a burst of maintenance runs', ()
       start(`kill-${round + 1}`);
     }
 
-    // Settled: no `maintain` left, every shoot rolled out, and the last leader quiet for 3 s.
+    // Settled: no `maintain` left, every shoot rolled out, and the last leader has each shoot
+    // queued for its next window (so no run is in flight and none can come late).
     await waitFor(async () => {
       const xs = await shoots(namespace);
       return xs.every((x) => x.metadata.generation >= 2 && !x.metadata.annotations?.['gardener.cloud/operation']);
     }, 90_000, 500);
-    let lastCount = -1;
-    await waitFor(() => {
-      const n = all.reduce((sum, r) => sum + r.lines().filter((l) => l.msg === 'maintenance run').length, 0);
-      const quiet = n === lastCount;
-      lastCount = n;
-      return quiet;
-    }, 60_000, 3_000);
+    const holder = await leaseHolder();
+    const finalLeader = replicas.find((r) => r.identity === holder);
+    if (!finalLeader) throw new Error('no replica holds the lease at the end');
+    const keys = (await shoots(namespace)).map((x) => `${namespace}/${x.metadata.name}`);
+    await waitFor(() => settledUntilNextWindow(finalLeader, keys), 90_000, 500);
     const settled = await shoots(namespace);
     const evs = eventCounts(await events(namespace));
 

@@ -178,3 +178,20 @@ export async function leaseHolder(): Promise<string> {
   if (r.code !== 0) throw new Error(`kubectl get lease ${leaseNamespace}/${leaseName}: ${r.stderr.trim()}`);
   return r.stdout.trim();
 }
+
+/**
+ * The replica has nothing more to do for these shoots until their next window: for each, its
+ * last word is `queued` with a due time at least `aheadMs` away (no run in flight, none due).
+ * This is what "no late duplicate run" waits for, instead of a quiet period.
+ */
+export function settledUntilNextWindow(replica: SchedulerChild, keys: string[], aheadMs = 30 * 60_000): boolean {
+  const last = new Map<string, Record<string, unknown>>();
+  for (const l of replica.lines()) {
+    if (typeof l.shoot === 'string' && (l.msg === 'queued' || l.msg === 'maintenance run')) last.set(l.shoot, l);
+  }
+  const horizon = Date.now() + aheadMs;
+  return keys.every((key) => {
+    const l = last.get(key);
+    return l?.msg === 'queued' && Date.parse(String(l.dueAt)) > horizon;
+  });
+}

@@ -10,6 +10,18 @@ import { sleep, startWebhookChild } from './webhook-child.js';
 // connections still open after the grace period closed.
 describe('in process', () => {
   let running: RunningApp | undefined;
+
+  /** Resolves when the server has the headers of a request to `url` (the HTTPS server's 'request' event). */
+  function requestArrived(r: RunningApp, url: string): Promise<void> {
+    return new Promise((resolve) => {
+      const onRequest = (req: { url?: string }) => {
+        if (req.url !== url) return;
+        r.app.server.off('request', onRequest);
+        resolve();
+      };
+      r.app.server.on('request', onRequest);
+    });
+  }
   afterEach(async () => {
     await running?.close();
     running = undefined;
@@ -22,7 +34,9 @@ describe('in process', () => {
       const body = Buffer.from(readExample('reviews/create-without-window.json'));
       expect((await httpsCall(r.url, '/readyz', { ca: r.ca.certPem })).status).toBe(200);
 
-      // A request whose body is only half sent when the shutdown begins.
+      // A request whose body is only half sent when the shutdown begins; the shutdown begins once
+      // the server has its headers (its 'request' event), not after a guessed delay.
+      const arrived = requestArrived(r, '/mutate/shoots');
       const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
         const req = httpsRequest(
           `${r.url}/mutate/shoots`,
@@ -43,7 +57,7 @@ describe('in process', () => {
           }
         }, 5);
       });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await arrived;
       const shutdown = r.app.webhook.shutdown(10_000);
       expect(r.app.webhook.notReadyReason()).toBe('shutting down');
       // A new connection is refused (listener closed) or, on the way there, answered 503.
@@ -61,6 +75,7 @@ describe('in process', () => {
     it('closes connections still open when the grace period ends', async () => {
       running = await startApp();
       const r = running;
+      const arrived = requestArrived(r, '/mutate/shoots');
       const stuck = new Promise<string>((resolve) => {
         const req = httpsRequest(`${r.url}/mutate/shoots`, {
           method: 'POST',
@@ -72,7 +87,7 @@ describe('in process', () => {
         req.on('response', (res) => resolve(`status ${res.statusCode}`));
         req.write('{');
       });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await arrived;
       await r.app.webhook.shutdown(200);
       expect(await stuck).toMatch(/ECONNRESET|socket hang up|status 503/);
     });
