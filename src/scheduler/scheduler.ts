@@ -155,8 +155,13 @@ export class MaintenanceScheduler {
       this.forget(key);
       return;
     }
-    this.queue.schedule(key, due.at.getTime());
-    this.log.debug({ shoot: key, dueAt: due.at.toISOString(), reason: due.reason }, 'queued');
+    this.enqueue(key, due.at.getTime(), due.reason);
+  }
+
+  /** Every entry into the queue is logged (debug), so the log tells when a shoot is due next and why. */
+  private enqueue(key: string, at: number, reason: string): void {
+    this.queue.schedule(key, at);
+    this.log.debug({ shoot: key, dueAt: new Date(at).toISOString(), reason }, 'queued');
   }
 
   private forget(key: string): void {
@@ -225,7 +230,7 @@ export class MaintenanceScheduler {
   private async runOne(key: string): Promise<void> {
     if (!this.leading) {
       // Leadership went away while the run waited for a slot: keep it queued for the next leader term.
-      this.queue.schedule(key, Date.now());
+      this.enqueue(key, Date.now(), 'not-leading');
       return;
     }
     const [namespace = '', name = ''] = key.split('/');
@@ -266,7 +271,7 @@ export class MaintenanceScheduler {
       const failures = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, failures);
       const backoff = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (failures - 1));
-      this.queue.schedule(key, Date.now() + backoff);
+      this.enqueue(key, Date.now() + backoff, `retry-${report.result}`);
       this.rerun.delete(key);
       return;
     }
@@ -275,10 +280,13 @@ export class MaintenanceScheduler {
     if (this.rerun.delete(key) && cached) {
       // Something changed during the run (`maintain` or the window): decide afresh.
       const due = dueTimeOf(cached, new Date(), this.random);
-      if (due) this.queue.schedule(key, due.at.getTime());
+      if (due) this.enqueue(key, due.at.getTime(), due.reason);
       return;
     }
-    if (shoot) this.queue.schedule(key, nextWindowDueTime(shoot, new Date(), this.random).at.getTime());
+    if (shoot) {
+      const next = nextWindowDueTime(shoot, new Date(), this.random);
+      this.enqueue(key, next.at.getTime(), next.reason);
+    }
   }
 
   private async startMetricsServer(): Promise<void> {
