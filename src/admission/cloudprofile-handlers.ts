@@ -3,7 +3,7 @@
 // profile (the CRD has no defaulting of its own, Gardener's API server defaults before it validates).
 import { defaultCloudProfile } from '../core/cloudprofile.js';
 import { validateCloudProfile } from '../core/cloudprofile-validation.js';
-import { guarded, objectName, type AdmissionDeps } from './handler-deps.js';
+import { guarded, inOldObject, objectName, type AdmissionDeps } from './handler-deps.js';
 import { readCloudProfile } from './object-shape.js';
 import { allowedResponse, deniedResponse, type AdmissionRequest, type AdmissionResponse } from './review.js';
 
@@ -16,9 +16,7 @@ export function validateCloudProfileReview(request: AdmissionRequest, deps: Admi
     const read = readCloudProfile(request.object);
     const shapeErrors = read.ok ? [] : read.errors;
     const readOld = operation === 'UPDATE' ? readCloudProfile(request.oldObject) : undefined;
-    if (readOld && !readOld.ok) {
-      for (const e of readOld.errors) shapeErrors.push({ ...e, detail: `${e.detail} (in oldObject)` });
-    }
+    if (readOld && !readOld.ok) shapeErrors.push(...inOldObject(readOld.errors));
     if (!read.ok || (readOld && !readOld.ok)) {
       return deniedResponse(request.uid, { resource: 'cloudprofiles', name, errors: shapeErrors });
     }

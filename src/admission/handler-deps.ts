@@ -1,6 +1,7 @@
 // What the admission handlers need from the outside world, and the guard that turns an
 // unexpected exception into a denial (the webhook never answers a review with a 500).
 import type { CatalogueIndex } from '../core/cloudprofile.js';
+import type { FieldError } from '../core/field-errors.js';
 import {
   deniedResponse,
   type AdmissionRequest,
@@ -39,6 +40,11 @@ export interface AdmissionDeps {
 }
 
 /** The name a response talks about: the request's, else the object's (empty on generateName). */
+/** Field errors of the stored object (UPDATE's oldObject), marked so a reader knows which object. */
+export function inOldObject(errors: readonly FieldError[]): FieldError[] {
+  return errors.map((e) => ({ ...e, detail: `${e.detail} (in oldObject)` }));
+}
+
 export function objectName(request: AdmissionRequest): string {
   if (request.name) return request.name;
   const source: JsonObject | null | undefined = request.object ?? request.oldObject;

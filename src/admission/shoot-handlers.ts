@@ -7,7 +7,7 @@ import { confineRollout, heldChangeWarning } from '../core/rollout.js';
 import { cloudProfileNameOf, type Shoot } from '../core/shoot.js';
 import { shootWarnings } from '../core/shoot-warnings.js';
 import { validateShoot } from '../core/validation.js';
-import { guarded, objectName, type AdmissionDeps } from './handler-deps.js';
+import { guarded, inOldObject, objectName, type AdmissionDeps } from './handler-deps.js';
 import { createJsonPatch } from './json-patch.js';
 import { heldSpecErrors, readShoot } from './object-shape.js';
 import {
@@ -34,7 +34,7 @@ function readShootReview(request: AdmissionRequest): ShootReview {
   const errors = shoot.ok ? heldSpecErrors(shoot.object) : shoot.errors;
   // The stored object is checked too: core code reads both.
   const oldShoot = operation === 'UPDATE' ? readShoot(request.oldObject) : undefined;
-  if (oldShoot && !oldShoot.ok) for (const e of oldShoot.errors) errors.push({ ...e, detail: `${e.detail} (in oldObject)` });
+  if (oldShoot && !oldShoot.ok) errors.push(...inOldObject(oldShoot.errors));
   if (!shoot.ok || (oldShoot && !oldShoot.ok) || errors.length > 0) {
     return {
       kind: 'denied',

@@ -12,6 +12,7 @@ import { isAlive, spawnLogged, stopPid, type StartedProcess } from '../../tools/
 import {
   createServiceAccountIdentity,
   SCHEDULER_RBAC_MANIFEST,
+  schedulerLeaseOf,
   WEBHOOK_RBAC_MANIFEST,
   type ServiceAccountIdentity,
 } from '../../tools/test-cluster/service-account-identity.js';
@@ -101,8 +102,7 @@ describe('kube-apiserver stopped and restarted during a maintenance window', () 
     const sched = startScheduler({
       kubeconfig: schedulerIdentity.kubeconfigPath,
       dir: cluster.dir,
-      leaseNamespace: 'shoot-maintenance',
-      leaseName: 'shoot-maintenance-scheduler',
+      ...schedulerLeaseOf(),
       identity: 'restart-1',
       extra: ['--lease-duration', '6s', '--renew-deadline', '4s', '--retry-period', '1s'],
     });

@@ -85,8 +85,10 @@ spec:
 }
 
 /** Whether the scheduler may write the status of a shoot now: a dry-run status patch sent as the scheduler. */
+let schedulerClient: Promise<KubeRestClient> | undefined;
 async function schedulerMayWriteStatus(namespace: string, shoot: string): Promise<boolean> {
-  const client = await KubeRestClient.fromKubeConfig(loadKubeConfig(ctx().scheduler.kubeconfigPath));
+  schedulerClient ??= KubeRestClient.fromKubeConfig(loadKubeConfig(ctx().scheduler.kubeconfigPath));
+  const client = await schedulerClient;
   try {
     await client.request({
       method: 'PATCH',

@@ -12,6 +12,7 @@ import { installCrds } from '../../tools/test-cluster/crds.js';
 import {
   createServiceAccountIdentity,
   SCHEDULER_RBAC_MANIFEST,
+  schedulerLeaseOf,
   WEBHOOK_RBAC_MANIFEST,
   type ServiceAccountIdentity,
 } from '../../tools/test-cluster/service-account-identity.js';
@@ -27,18 +28,6 @@ function cloudProfileNameIn(path: string): string {
     if (obj?.kind === 'CloudProfile' && obj.metadata?.name) return obj.metadata.name;
   }
   throw new Error(`${path} holds no CloudProfile`);
-}
-
-/** The one Lease manifests/scheduler/rbac.yaml lets the scheduler use (its Role's resourceNames). */
-function schedulerLease(root: string): { leaseNamespace: string; leaseName: string } {
-  const path = join(root, SCHEDULER_RBAC_MANIFEST);
-  for (const doc of parseAllDocuments(readFileSync(path, 'utf8'))) {
-    const obj = doc.toJS() as { kind?: string; metadata?: { namespace?: string }; rules?: { resources?: string[]; resourceNames?: string[] }[] } | null;
-    if (obj?.kind !== 'Role') continue;
-    const rule = obj.rules?.find((r) => r.resources?.includes('leases') && r.resourceNames?.length === 1);
-    if (rule?.resourceNames?.[0] && obj.metadata?.namespace) return { leaseNamespace: obj.metadata.namespace, leaseName: rule.resourceNames[0] };
-  }
-  throw new Error(`${path}: no Role that names one Lease`);
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -105,7 +94,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     scheduler: {
       kubeconfigPath: schedulerIdentity.kubeconfigPath,
       username: schedulerIdentity.username,
-      ...schedulerLease(root),
+      ...schedulerLeaseOf(root),
     },
     cloudProfileName,
   };

@@ -40,14 +40,19 @@ interface ManifestObject {
   kind?: string;
   metadata?: { name?: string; namespace?: string };
   subjects?: { kind?: string; name?: string; namespace?: string }[];
+  rules?: { resources?: string[]; resourceNames?: string[] }[];
+}
+
+function manifestObjects(path: string): ManifestObject[] {
+  return parseAllDocuments(readFileSync(path, 'utf8'))
+    .map((doc) => doc.toJS() as ManifestObject | null)
+    .filter((o): o is ManifestObject => o !== null);
 }
 
 /** The ServiceAccount that an RBAC manifest defines and binds (read from the file). */
 export function serviceAccountOf(manifest: string, root = repoRoot()): ServiceAccountRef {
   const path = join(root, manifest);
-  const objects = parseAllDocuments(readFileSync(path, 'utf8'))
-    .map((doc) => doc.toJS() as ManifestObject | null)
-    .filter((o): o is ManifestObject => o !== null);
+  const objects = manifestObjects(path);
   const accounts = objects.filter((o) => o.kind === 'ServiceAccount');
   const account = accounts[0];
   if (accounts.length !== 1 || !account?.metadata?.name || !account.metadata.namespace) {
@@ -59,6 +64,17 @@ export function serviceAccountOf(manifest: string, root = repoRoot()): ServiceAc
   );
   if (!bound) throw new Error(`${path}: no ClusterRoleBinding binds ServiceAccount ${namespace}/${name}`);
   return { namespace, name, username: `system:serviceaccount:${namespace}:${name}` };
+}
+
+/** The one Lease manifests/scheduler/rbac.yaml lets the scheduler use (its Role's resourceNames). */
+export function schedulerLeaseOf(root = repoRoot()): { leaseNamespace: string; leaseName: string } {
+  const path = join(root, SCHEDULER_RBAC_MANIFEST);
+  for (const obj of manifestObjects(path)) {
+    if (obj.kind !== 'Role' || !obj.metadata?.namespace) continue;
+    const rule = obj.rules?.find((r) => r.resources?.includes('leases') && r.resourceNames?.length === 1);
+    if (rule?.resourceNames?.[0]) return { leaseNamespace: obj.metadata.namespace, leaseName: rule.resourceNames[0] };
+  }
+  throw new Error(`${path}: no Role that names one Lease`);
 }
 
 async function must(res: Promise<KubectlResult>, what: string): Promise<string> {
