@@ -192,9 +192,11 @@ export class KubeRestClient {
       throw errorFrom(statusCode, Buffer.concat(chunks).toString('utf8'));
     }
     let buffered = '';
+    // A chunk may end inside a multi-byte character: decode as a stream, not chunk by chunk.
+    const utf8 = new TextDecoder('utf-8');
     try {
       for await (const chunk of res) {
-        buffered += (chunk as Buffer).toString('utf8');
+        buffered += utf8.decode(chunk as Buffer, { stream: true });
         let nl: number;
         while ((nl = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, nl).trim();

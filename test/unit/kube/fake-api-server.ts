@@ -21,8 +21,8 @@ export interface FakeApiServer {
   handler: (req: RecordedRequest) => Answer;
   /** Open watch streams, oldest first. */
   watches: { request: RecordedRequest; response: ServerResponse }[];
-  /** Writes one event (or a raw chunk) to the newest open watch stream. */
-  send(event: { type: string; object: unknown } | string): void;
+  /** Writes one event (or a raw chunk, text or bytes) to the newest open watch stream. */
+  send(event: { type: string; object: unknown } | string | Buffer): void;
   /** Ends the newest watch stream cleanly, as the API server does at its timeoutSeconds. */
   endWatch(): void;
   kubeConfig(user?: Record<string, unknown>): KubeConfig;
@@ -71,7 +71,7 @@ export async function startFakeApiServer(handler: FakeApiServer['handler'] = () 
     handler,
     watches: [],
     send(event) {
-      newest().write(typeof event === 'string' ? event : `${JSON.stringify(event)}\n`);
+      newest().write(typeof event === 'string' || Buffer.isBuffer(event) ? event : `${JSON.stringify(event)}\n`);
     },
     endWatch() {
       newest().end();

@@ -101,8 +101,9 @@ describe('Informer', () => {
     r.fake.endWatch();
     await eventually(() => r.watches().length === 2 && r.fake.watches.length === 1);
     expect(r.watches()[1]?.query.get('resourceVersion')).toBe('11');
+    // The bookmark and the end of the watch travel on one response, in order: the informer has
+    // read the bookmark when it sees the watch end.
     r.fake.send({ type: 'BOOKMARK', object: { metadata: { resourceVersion: '25' } } });
-    await new Promise((resolve) => setTimeout(resolve, 20));
     r.fake.endWatch();
     await eventually(() => r.watches().length === 3 && r.fake.watches.length === 1);
     expect(r.watches()[2]?.query.get('resourceVersion')).toBe('25');

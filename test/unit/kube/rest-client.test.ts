@@ -111,7 +111,6 @@ describe('KubeRestClient hooks', () => {
     });
     const get = client.request({ method: 'GET', path: '/x' });
     await eventually(() => gate.waiting === 1);
-    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(fake.requests).toHaveLength(0); // held by the rate limit
     gate.open();
     await get;
@@ -133,6 +132,14 @@ describe('KubeRestClient hooks', () => {
       ['WATCH', 200],
     ]);
   });
+  it('sends nothing when beforeRequest refuses: the request and the watch reject with its error', async () => {
+    // Deterministic proof that the hook is awaited: a client that did not wait for it would have
+    // sent the request and resolved with the answer instead of rejecting.
+    await setUp(() => ({ status: 200, body: {} }), { beforeRequest: () => Promise.reject(new Error('rate limiter closed')) });
+    await expect(client.request({ method: 'GET', path: '/x' })).rejects.toThrow('rate limiter closed');
+    await expect(client.watch('/x', {}, () => undefined, new AbortController().signal)).rejects.toThrow('rate limiter closed');
+    expect(fake.requests).toHaveLength(0);
+  });
 });
 
 describe('KubeRestClient watch', () => {
@@ -146,18 +153,34 @@ describe('KubeRestClient watch', () => {
     return { events, done, abort };
   }
 
+  it('joins a multi-byte character split across chunks (UTF-8 decoded as a stream, not per chunk)', async () => {
+    const { events } = await watching();
+    const first = Buffer.from(`${JSON.stringify({ type: 'ADDED', object: thing('z', '6') })}\n`);
+    // "Wartung — geplant": the em dash is three bytes; the chunk ends after its first byte.
+    const line = Buffer.from(`${JSON.stringify({ type: 'MODIFIED', object: { metadata: { name: 'Wartung — geplant', resourceVersion: '7' } } })}\n`);
+    const cut = line.indexOf(Buffer.from('—')) + 1;
+    fake.send(Buffer.concat([first, line.subarray(0, cut)]));
+    await eventually(() => events.length === 1);
+    fake.send(line.subarray(cut));
+    await eventually(() => events.length === 2);
+    expect(events[1]?.object.metadata.name).toBe('Wartung — geplant');
+  });
+
   it('opens the watch with its query and delivers events split across chunks, several per chunk, blank lines skipped', async () => {
     const { events, done } = await watching();
     const q = fake.requests[0]?.query;
     expect([q?.get('watch'), q?.get('resourceVersion'), q?.get('allowWatchBookmarks')]).toEqual(['true', '5', 'true']);
+    const first = JSON.stringify({ type: 'ADDED', object: thing('z', '6') });
     const added = JSON.stringify({ type: 'ADDED', object: thing('a', '6') });
-    fake.send(added.slice(0, 10));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(events).toHaveLength(0);
+    // The second event is split across chunks: its first part travels with a whole event, its
+    // rest is sent only once that whole event was delivered, so the client held half a line.
+    fake.send(`${first}\n${added.slice(0, 10)}`);
+    await eventually(() => events.length === 1);
     fake.send(`${added.slice(10)}\n\n${JSON.stringify({ type: 'MODIFIED', object: thing('a', '7') })}\n`);
     fake.send(`${JSON.stringify({ type: 'BOOKMARK', object: thing('', '8') })}\n${JSON.stringify({ type: 'DELETED', object: thing('a', '9') })}\n`);
-    await eventually(() => events.length === 4);
+    await eventually(() => events.length === 5);
     expect(events.map((e) => [e.type, e.object.metadata.name])).toEqual([
+      ['ADDED', 'z'],
       ['ADDED', 'a'],
       ['MODIFIED', 'a'],
       ['BOOKMARK', ''],
