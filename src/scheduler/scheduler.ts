@@ -14,7 +14,7 @@ import { KubeLeaseStore } from '../kube/lease-store.js';
 import { KubeApiError, type KubeRestClient } from '../kube/rest-client.js';
 import { SHOOTS_PATH, ShootClient } from '../kube/shoot-client.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
-import { DueQueue } from './due-queue.js';
+import { DueQueue, type TimerApi } from './due-queue.js';
 import { dueTimeOf, needsReplan, nextWindowDueTime } from './due-time.js';
 import { LeaderElector } from './leader-election.js';
 import { runMaintenance, type RunApi, type RunReport } from './maintenance-run.js';
@@ -31,6 +31,21 @@ export interface SchedulerConfig {
   maintenance: MaintenanceOptions;
   metricsHost: string;
   metricsPort: number;
+}
+
+/**
+ * Where the scheduler reads the time and how it waits; every field defaults to the real one
+ * (Math.random, Date.now, the due queue's unref'd timers, the elector's abortable sleep).
+ * Unit tests hand in a fake clock so due times, renew deadlines and back-offs move only when told.
+ */
+export interface SchedulerRuntime {
+  random?: () => number;
+  /** Epoch milliseconds: due times, back-offs, the elector's renew deadline, run and Event times. */
+  now?: () => number;
+  /** The due queue's one timer. */
+  timers?: TimerApi;
+  /** The elector's waits between lease attempts (resolves early when the signal aborts). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 const RETRY_MIN_MS = 5_000;
@@ -61,22 +76,26 @@ export class MaintenanceScheduler {
   private leading = false;
   private readonly shootApi: ShootClient;
   private readonly events: EventRecorder;
+  private readonly random: () => number;
+  private readonly now: () => number;
 
   constructor(
     private readonly client: KubeRestClient,
     private readonly config: SchedulerConfig,
     private readonly log: Logger,
-    private readonly random: () => number = Math.random,
+    runtime: SchedulerRuntime = {},
   ) {
+    this.random = runtime.random ?? Math.random;
+    this.now = runtime.now ?? Date.now;
     this.shootApi = new ShootClient(client);
-    this.events = new EventRecorder(client, config.identity);
-    this.queue = new DueQueue<string>({ onDue: (key) => this.onDue(key) });
+    this.events = new EventRecorder(client, config.identity, () => new Date(this.now()));
+    this.queue = new DueQueue<string>({ onDue: (key) => this.onDue(key), now: this.now, timers: runtime.timers });
     this.limit = new ConcurrencyLimit(config.maxConcurrent);
     this.metrics = new SchedulerMetrics({
       queueLength: () => this.queue.size + this.limit.queued,
       secondsUntilNextDue: () => {
         const top = this.queue.peek();
-        return top === undefined ? undefined : Math.max(0, (top.dueAt - Date.now()) / 1000);
+        return top === undefined ? undefined : Math.max(0, (top.dueAt - this.now()) / 1000);
       },
       isLeader: () => this.leading,
     });
@@ -103,6 +122,8 @@ export class MaintenanceScheduler {
       leaseDurationMs: config.leaseDurationMs,
       renewDeadlineMs: config.renewDeadlineMs,
       retryPeriodMs: config.retryPeriodMs,
+      now: this.now,
+      ...(runtime.sleep ? { sleep: runtime.sleep } : {}),
       onStartedLeading: () => {
         this.leading = true;
         this.log.info('became leader');
@@ -150,7 +171,7 @@ export class MaintenanceScheduler {
       this.rerun.add(key);
       return;
     }
-    const due = dueTimeOf(shoot, new Date(), this.random);
+    const due = dueTimeOf(shoot, new Date(this.now()), this.random);
     if (due === null) {
       this.forget(key);
       return;
@@ -230,7 +251,7 @@ export class MaintenanceScheduler {
   private async runOne(key: string): Promise<void> {
     if (!this.leading) {
       // Leadership went away while the run waited for a slot: keep it queued for the next leader term.
-      this.enqueue(key, Date.now(), 'not-leading');
+      this.enqueue(key, this.now(), 'not-leading');
       return;
     }
     const [namespace = '', name = ''] = key.split('/');
@@ -241,7 +262,7 @@ export class MaintenanceScheduler {
         {
           api: this.api(),
           catalogue: (profile) => this.catalogue(profile),
-          now: () => new Date(),
+          now: () => new Date(this.now()),
           options: this.config.maintenance,
           isConflict: (err) => err instanceof KubeApiError && err.isConflict,
         },
@@ -271,7 +292,7 @@ export class MaintenanceScheduler {
       const failures = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, failures);
       const backoff = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (failures - 1));
-      this.enqueue(key, Date.now() + backoff, `retry-${report.result}`);
+      this.enqueue(key, this.now() + backoff, `retry-${report.result}`);
       this.rerun.delete(key);
       return;
     }
@@ -279,12 +300,12 @@ export class MaintenanceScheduler {
     const shoot = report.plan?.shoot ?? cached;
     if (this.rerun.delete(key) && cached) {
       // Something changed during the run (`maintain` or the window): decide afresh.
-      const due = dueTimeOf(cached, new Date(), this.random);
+      const due = dueTimeOf(cached, new Date(this.now()), this.random);
       if (due) this.enqueue(key, due.at.getTime(), due.reason);
       return;
     }
     if (shoot) {
-      const next = nextWindowDueTime(shoot, new Date(), this.random);
+      const next = nextWindowDueTime(shoot, new Date(this.now()), this.random);
       this.enqueue(key, next.at.getTime(), next.reason);
     }
   }

@@ -1,6 +1,6 @@
 // The CloudProfile informer against a small fake API server (list + watch stream over HTTP):
 // synced after the first list, re-indexed on MODIFIED, dropped on DELETED, restarted after a
-// failed list.
+// failed list; the webhook on it is ready only once it has listed.
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloudProfileInformerSource } from '../../src/kube/cloudprofile-informer.js';
 import { KubeRestClient } from '../../src/kube/rest-client.js';
-import { readExample } from './helpers.js';
+import { httpsCall, readExample, startApp } from './helpers.js';
 
 interface Fake {
   url: string;
@@ -146,5 +146,23 @@ describe('CloudProfileInformerSource', () => {
     await eventually(() => source.synced());
     expect(fake.lists).toBe(2);
     expect(source.get('local')).toBeDefined();
+  });
+
+  it('the webhook on it answers /readyz 503 until a list has succeeded, then 200', async () => {
+    const fake = await fakeApiServer([profile('local', '5')]);
+    fake.failNextLists = Number.POSITIVE_INFINITY; // no list succeeds until the test lets one through
+    const source = new CloudProfileInformerSource(await clientFor(fake.url), pino({ level: 'silent' }));
+    const app = await startApp({ profiles: source });
+    cleanup.push(() => fake.close(), () => source.stop(), () => app.close());
+    // Started after the app (its certificates take a while), so the informer's back-off is still short.
+    await source.start();
+    const before = await httpsCall(app.url, '/readyz', { ca: app.ca.certPem });
+    expect([before.status, before.text]).toEqual([503, 'not ready: CloudProfiles not synced yet\n']);
+    expect(fake.lists).toBeGreaterThanOrEqual(1);
+
+    fake.failNextLists = 0;
+    await eventually(() => source.synced());
+    const after = await httpsCall(app.url, '/readyz', { ca: app.ca.certPem });
+    expect([after.status, after.text]).toEqual([200, 'ok\n']);
   });
 });

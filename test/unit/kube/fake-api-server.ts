@@ -1,6 +1,7 @@
 // A small fake Kubernetes API server for the client stack's unit tests: node:http on 127.0.0.1,
 // every request recorded, answers decided by the test's handler. A handler may answer with a
-// status and a JSON body, or turn the request into a watch stream the test writes events to.
+// status and a JSON body, or turn the request into a watch stream the test writes events to; it
+// may also answer later (a promise), so a test can hold a response back.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -18,11 +19,11 @@ export type Answer = { status: number; body?: unknown; raw?: string } | 'watch';
 export interface FakeApiServer {
   url: string;
   requests: RecordedRequest[];
-  handler: (req: RecordedRequest) => Answer;
+  handler: (req: RecordedRequest) => Answer | Promise<Answer>;
   /** Open watch streams, oldest first. */
   watches: { request: RecordedRequest; response: ServerResponse }[];
-  /** Writes one event (or a raw chunk, text or bytes) to the newest open watch stream. */
-  send(event: { type: string; object: unknown } | string | Buffer): void;
+  /** Writes one event (or a raw chunk, text or bytes) to the newest open watch stream (on `path`, when given). */
+  send(event: { type: string; object: unknown } | string | Buffer, path?: string): void;
   /** Ends the newest watch stream cleanly, as the API server does at its timeoutSeconds. */
   endWatch(): void;
   kubeConfig(user?: Record<string, unknown>): KubeConfig;
@@ -44,25 +45,33 @@ export async function startFakeApiServer(handler: FakeApiServer['handler'] = () 
       };
       fake.requests.push(recorded);
       const answer = fake.handler(recorded);
-      if (answer === 'watch') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.flushHeaders();
-        fake.watches.push({ request: recorded, response: res });
-        res.on('close', () => {
-          const i = fake.watches.findIndex((w) => w.response === res);
-          if (i >= 0) fake.watches.splice(i, 1);
+      // A held answer is written when it comes, unless the client has gone meanwhile.
+      if (answer instanceof Promise) {
+        void answer.then((later) => {
+          if (!res.destroyed) respond(recorded, res, later);
         });
-        return;
-      }
-      const text = answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
-      res.writeHead(answer.status, { 'content-type': answer.raw === undefined ? 'application/json' : 'text/plain' }).end(text);
+      } else respond(recorded, res, answer);
     });
   });
+  const respond = (recorded: RecordedRequest, res: ServerResponse, answer: Answer): void => {
+    if (answer === 'watch') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.flushHeaders();
+      fake.watches.push({ request: recorded, response: res });
+      res.on('close', () => {
+        const i = fake.watches.findIndex((w) => w.response === res);
+        if (i >= 0) fake.watches.splice(i, 1);
+      });
+      return;
+    }
+    const text = answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
+    res.writeHead(answer.status, { 'content-type': answer.raw === undefined ? 'application/json' : 'text/plain' }).end(text);
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const newest = () => {
-    const w = fake.watches.at(-1);
-    if (!w) throw new Error('no open watch');
+  const newest = (path?: string) => {
+    const w = fake.watches.filter((x) => path === undefined || x.request.path === path).at(-1);
+    if (!w) throw new Error(path === undefined ? 'no open watch' : `no open watch on ${path}`);
     return w.response;
   };
   const fake: FakeApiServer = {
@@ -70,8 +79,8 @@ export async function startFakeApiServer(handler: FakeApiServer['handler'] = () 
     requests: [],
     handler,
     watches: [],
-    send(event) {
-      newest().write(typeof event === 'string' || Buffer.isBuffer(event) ? event : `${JSON.stringify(event)}\n`);
+    send(event, path) {
+      newest(path).write(typeof event === 'string' || Buffer.isBuffer(event) ? event : `${JSON.stringify(event)}\n`);
     },
     endWatch() {
       newest().end();
@@ -100,10 +109,11 @@ export function status(code: number, reason: string, message: string): { status:
   return { status: code, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message } };
 }
 
-export async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+/** Waits for `check` to hold; `what` names the condition in the error when it never does. */
+export async function eventually(check: () => boolean, timeoutMs = 5_000, what?: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) throw new Error(what === undefined ? 'condition not met in time' : `condition not met in time: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
