@@ -117,9 +117,13 @@ describe('kube-apiserver stopped and restarted during a maintenance window', () 
     ).length;
 
     const outageStarted = Date.now();
-    const apiserver = await restart('kube-apiserver', cluster.pids.kubeApiserver, 6_000);
+    const oldApiserver = cluster.pids.kubeApiserver;
+    const apiserver = await restart('kube-apiserver', oldApiserver, 6_000);
     await waitFor(apiserverReady, 60_000, 250);
     const outageMs = Date.now() - outageStarted;
+    // The fault happened among the runs: another API server process, and shoots still due after it.
+    expect(apiserver.pid).not.toBe(oldApiserver);
+    const dueAfter = (await shoots()).filter((s) => !s.status?.lastMaintenance).length;
 
     // Every shoot maintained once in this window occurrence.
     const all = await waitFor(async () => {
@@ -135,8 +139,11 @@ describe('kube-apiserver stopped and restarted during a maintenance window', () 
     process.stdout.write(
       `[reliability] kube-apiserver restart: ${SHOOTS} shoots due in the window, ${before} maintained before the stop; ` +
         `API server away ${outageMs} ms (new pid ${apiserver.pid}); shoot watch restarts logged ${watchRestarts}; runs failed during the outage ${failedRuns}; ` +
-        `leadership changes ${lines.filter((l) => l.msg === 'became leader').length}\n`,
+        `leadership changes ${lines.filter((l) => l.msg === 'became leader').length}; ${dueAfter} shoots still due when it was back\n`,
     );
+    expect(dueAfter, 'shoots still due when the API server was back').toBeGreaterThan(0);
+    // The scheduler's watch was really cut, and resumed.
+    expect(watchRestarts).toBeGreaterThan(0);
     for (const s of all) {
       const key = `${namespace}/${s.metadata.name}`;
       expect(s.spec.kubernetes.version, key).toBe('1.32.4');
@@ -159,14 +166,22 @@ describe('etcd restarted', () => {
     const schedulerStart = startTimeOf(sched.process.pid);
     const webhookStart = startTimeOf(webhook.pid);
     const etcdStarted = Date.now();
-    const etcd = await restart('etcd', cluster.pids.etcd, 4_000);
+    const oldEtcd = cluster.pids.etcd;
+    const etcd = await restart('etcd', oldEtcd, 4_000);
+    expect(etcd.pid).not.toBe(oldEtcd);
     await waitFor(apiserverReady, 60_000, 250);
     const outageMs = Date.now() - etcdStarted;
 
-    // The webhook still defaults a create (a window is added), through the restarted store.
+    // The webhook's CloudProfile informer still follows the cluster: a profile created after the
+    // restart is known to it (a shoot naming it is admitted, not refused as unknown), and the
+    // create is defaulted (a window is added), through the restarted store.
+    const newProfile = 'after-etcd';
+    const profileYaml = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'cloudprofile.yaml'), 'utf8').replace(/^ {2}name: local$/m, `  name: ${newProfile}`);
+    expect(profileYaml).toContain(`name: ${newProfile}`);
+    await waitFor(async () => (await cluster.kubectl(['apply', '-f', '-'], { input: profileYaml })).code === 0, 30_000, 1_000);
     const created = await waitFor(async () => {
       const r = await cluster.kubectl(['apply', '-f', '-'], {
-        input: shootYaml({ name: 'after-etcd', namespace, cloudProfile: profileName, window: windowElsewhere() }).replace(/ {4}timeWindow:\n.*\n.*\n/, ''),
+        input: shootYaml({ name: 'after-etcd', namespace, cloudProfile: newProfile, window: windowElsewhere() }).replace(/ {4}timeWindow:\n.*\n.*\n/, ''),
       });
       return r.code === 0;
     }, 30_000, 1_000);

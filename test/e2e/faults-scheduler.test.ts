@@ -240,59 +240,82 @@ describe('a conflict storm: another client updates the Shoot all through its mai
 
   beforeAll(async () => {
     await setUpNamespace(namespace);
-    await must(applyYaml(shootYaml({ name: 'stormy', namespace, cloudProfile: ctx().cloudProfileName, window: windowElsewhere() })));
     scheduler = schedulerAsDeployed('storm-1');
     await waitFor(() => scheduler?.lines().some((l) => l.msg === 'became leader'), 30_000);
   });
 
   afterAll(() => tearDownNamespace(namespace, scheduler ? [scheduler] : []));
 
-  it('lands maintenance exactly once and keeps every change of the other client', { timeout: 120_000 }, async () => {
+  it('lands maintenance exactly once and keeps every change of the other client', { timeout: 300_000 }, async () => {
     // Six writers, each setting its own label to an increasing counter as fast as the API server
-    // takes it (merge PATCH: never a conflict for them; each one passes the webhooks). The
-    // scheduler's update is a PUT with resourceVersion: kube-apiserver's own counter of 409s on
-    // PUT shoots shows how often it was refused.
-    const conflictsBefore = await putConflicts();
+    // takes it (merge PATCH: never a conflict for them; each one passes the webhooks), from before
+    // `maintain` until the maintenance has landed. The scheduler's update is a PUT with
+    // resourceVersion: kube-apiserver's own counter of 409s on PUT shoots shows how often it was
+    // refused. A storm that happened not to hit the scheduler's update is repeated on a fresh
+    // shoot (at most ROUNDS), so the fault this test is about is certain to have happened.
+    const ROUNDS = 5;
     const client = await KubeRestClient.fromKubeConfig(loadKubeConfig(ctx().kubeconfigPath));
-    const path = `/apis/core.gardener.cloud/v1beta1/namespaces/${namespace}/shoots/stormy`;
-    const STORM_MS = 8_000;
-    const writes = new Map<string, number>();
-    const started = Date.now();
-    const writer = async (id: string) => {
-      let i = 0;
-      while (Date.now() - started < STORM_MS) {
-        i++;
-        await client.request({ method: 'PATCH', path, body: { metadata: { labels: { [`storm-${id}`]: String(i) } } }, contentType: 'application/merge-patch+json' });
-        writes.set(id, i);
+    const reports: string[] = [];
+    let conflicts = 0;
+    try {
+      for (let round = 0; round < ROUNDS && conflicts === 0; round++) {
+        const name = `stormy-${round}`;
+        await must(applyYaml(shootYaml({ name, namespace, cloudProfile: ctx().cloudProfileName, window: windowElsewhere() })));
+        await waitFor(() => scheduler?.lines().some((l) => l.msg === 'queued' && l.shoot === `${namespace}/${name}`), 30_000, 100);
+        const conflictsBefore = await putConflicts();
+        const path = `/apis/core.gardener.cloud/v1beta1/namespaces/${namespace}/shoots/${name}`;
+        const writes = new Map<string, number>();
+        // The storm lasts until the scheduler's update has been refused at least once (or the
+        // maintenance landed without that): a storm that never ends would starve any optimistic
+        // writer, which is not the property under test.
+        let calm = false;
+        const MAX_WRITES = 5_000; // per writer: a bound, should neither ever happen
+        const writer = async (id: string) => {
+          for (let i = 1; i <= MAX_WRITES && !calm; i++) {
+            await client.request({ method: 'PATCH', path, body: { metadata: { labels: { [`storm-${id}`]: String(i) } } }, contentType: 'application/merge-patch+json' });
+            writes.set(id, i);
+          }
+        };
+        const storm = Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map(writer));
+        const landed = async () => {
+          const x = await getJson<ShootJson>('shoot', name, namespace);
+          return x.status?.lastMaintenance && !x.metadata.annotations?.['gardener.cloud/operation'] ? x : undefined;
+        };
+        try {
+          // `maintain` once the storm is under way (a count of writes, not a guessed delay).
+          await waitFor(() => [...writes.values()].reduce((a, b) => a + b, 0) >= 30, 30_000, 20);
+          await must(kubectl(['annotate', 'shoot', name, '-n', namespace, '--overwrite', 'gardener.cloud/operation=maintain']));
+          await waitFor(async () => (await putConflicts()) > conflictsBefore || (await landed()) !== undefined, 60_000, 100);
+        } finally {
+          calm = true;
+          await storm;
+        }
+        const s = await waitFor(landed, 120_000, 200);
+        // The run's Events are written before its record is removed: they are there by now.
+        const key = `${namespace}/${name}`;
+        const runs = scheduler?.lines().filter((l) => l.msg === 'maintenance run' && l.shoot === key) ?? [];
+        const evs = eventCounts(await events(namespace));
+        const after = await getJson<ShootJson>('shoot', name, namespace);
+        conflicts = (await putConflicts()) - conflictsBefore;
+        reports.push(
+          `${name}: ${[...writes.values()].reduce((a, b) => a + b, 0)} label updates (merge PATCH) by 6 writers; ` +
+            `${conflicts} scheduler updates refused with 409 Conflict; runs: ${JSON.stringify(runs.map((l) => l.result))}; ` +
+            `generation ${s.metadata.generation}; lastMaintenance ${s.status?.lastMaintenance?.state}`,
+        );
+        expect(s.spec.kubernetes.version).toBe('1.32.4');
+        expect(s.spec.provider.workers[0]?.machine.image.version).toBe('1592.4.0');
+        expect(s.metadata.generation).toBe(2);
+        expect(s.status?.lastMaintenance?.state).toBe('Succeeded');
+        // Every writer's last change is there (read after the storm ended).
+        for (const [id, last] of writes) expect(after.metadata.labels?.[`storm-${id}`], `writer ${id}`).toBe(String(last));
+        expect(runs.filter((l) => l.result === 'maintained')).toHaveLength(1);
+        expect(evs.get(`${name}/KubernetesVersionMaintenance`)).toBe(1);
       }
-    };
-    const storm = Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map(writer));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await must(kubectl(['annotate', 'shoot', 'stormy', '-n', namespace, '--overwrite', 'gardener.cloud/operation=maintain']));
-    await storm;
-    client.close();
-
-    const s = await waitFor(async () => {
-      const x = await getJson<ShootJson>('shoot', 'stormy', namespace);
-      return x.status?.lastMaintenance && !x.metadata.annotations?.['gardener.cloud/operation'] ? x : undefined;
-    }, 60_000, 500);
-    const key = `${namespace}/stormy`;
-    const runs = scheduler?.lines().filter((l) => l.msg === 'maintenance run' && l.shoot === key) ?? [];
-    const evs = eventCounts(await events(namespace));
-    const conflicts = (await putConflicts()) - conflictsBefore;
-    process.stdout.write(
-      `[reliability] conflict storm: ${[...writes.values()].reduce((a, b) => a + b, 0)} label updates (merge PATCH) by 6 writers in ${STORM_MS} ms; ` +
-        `${conflicts} scheduler updates refused with 409 Conflict; ` +
-        `runs: ${JSON.stringify(runs.map((l) => l.result))}; generation ${s.metadata.generation}; lastMaintenance ${s.status?.lastMaintenance?.state}\n`,
-    );
+    } finally {
+      client.close();
+      process.stdout.write(`[reliability] conflict storm:\n${reports.map((r) => `  ${r}\n`).join('')}`);
+    }
     // It was a storm: the scheduler's update was refused at least once.
-    expect(conflicts).toBeGreaterThan(0);
-    expect(s.spec.kubernetes.version).toBe('1.32.4');
-    expect(s.spec.provider.workers[0]?.machine.image.version).toBe('1592.4.0');
-    expect(s.metadata.generation).toBe(2);
-    expect(s.status?.lastMaintenance?.state).toBe('Succeeded');
-    for (const [id, last] of writes) expect(s.metadata.labels?.[`storm-${id}`], `writer ${id}`).toBe(String(last));
-    expect(runs.filter((l) => l.result === 'maintained')).toHaveLength(1);
-    expect(evs.get('stormy/KubernetesVersionMaintenance')).toBe(1);
+    expect(conflicts, `no 409 on the scheduler's update in ${reports.length} storms`).toBeGreaterThan(0);
   });
 });
