@@ -1,6 +1,7 @@
 // The CloudProfile informer against a small fake API server (list + watch stream over HTTP):
 // synced after the first list, re-indexed on MODIFIED, dropped on DELETED, restarted after a
-// failed list; the webhook on it is ready only once it has listed.
+// failed list, re-listed after a watch ERROR 410 (Expired); the webhook on it is ready only once
+// it has listed.
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -15,7 +16,12 @@ interface Fake {
   url: string;
   lists: number;
   failNextLists: number;
+  /** What the next list returns (and at which resourceVersion). */
+  items: unknown[];
+  listResourceVersion: string;
   send(event: { type: string; object: unknown }): void;
+  /** Ends every open watch stream, as the API server does after an ERROR event. */
+  endWatches(): void;
   close(): Promise<void>;
 }
 
@@ -27,18 +33,23 @@ function profile(name: string, resourceVersion: string, latest = '1.33.2'): Reco
   return p;
 }
 
-async function fakeApiServer(items: unknown[]): Promise<Fake> {
+async function fakeApiServer(initialItems: unknown[]): Promise<Fake> {
   const watchers: ServerResponse[] = [];
   // Events sent before the informer's watch is open wait for it, as a real API server delivers
   // every event after the listed resourceVersion to a watch started from it.
   const pending: string[] = [];
-  const fake = {
+  const fake: Fake = {
     url: '',
     lists: 0,
     failNextLists: 0,
+    items: initialItems,
+    listResourceVersion: '10',
     send(event: { type: string; object: unknown }) {
       if (watchers.length === 0) pending.push(`${JSON.stringify(event)}\n`);
       for (const w of watchers) w.write(`${JSON.stringify(event)}\n`);
+    },
+    endWatches() {
+      for (const w of watchers.splice(0)) w.end();
     },
     close: async () => {
       for (const w of watchers) w.destroy();
@@ -66,7 +77,7 @@ async function fakeApiServer(items: unknown[]): Promise<Fake> {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ apiVersion: 'core.gardener.cloud/v1beta1', kind: 'CloudProfileList', metadata: { resourceVersion: '10' }, items }),
+      JSON.stringify({ apiVersion: 'core.gardener.cloud/v1beta1', kind: 'CloudProfileList', metadata: { resourceVersion: fake.listResourceVersion }, items: fake.items }),
     );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -146,6 +157,24 @@ describe('CloudProfileInformerSource', () => {
     await eventually(() => source.synced());
     expect(fake.lists).toBe(2);
     expect(source.get('local')).toBeDefined();
+  });
+
+  it('re-lists after a watch ERROR 410 (Expired) and takes the list as the truth: changed re-indexed, deleted dropped', async () => {
+    const fake = await fakeApiServer([profile('local', '5'), profile('gone', '6')]);
+    const source = new CloudProfileInformerSource(await clientFor(fake.url), pino({ level: 'silent' }));
+    cleanup.push(() => fake.close(), () => source.stop());
+    await source.start();
+    await eventually(() => source.synced() && source.get('gone') !== undefined);
+    expect(fake.lists).toBe(1);
+    // Meanwhile (events the informer never saw): `local` changed, `gone` was deleted.
+    fake.items = [profile('local', '40', '1.34.0')];
+    fake.listResourceVersion = '41';
+    fake.send({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 410, reason: 'Expired', message: 'too old resource version: 10 (35)' } });
+    fake.endWatches();
+    await eventually(() => fake.lists === 2);
+    await eventually(() => source.get('gone') === undefined);
+    expect(source.get('local')?.kubernetes.map((v) => v.version)).toContain('1.34.0');
+    expect(source.synced()).toBe(true);
   });
 
   it('the webhook on it answers /readyz 503 until a list has succeeded, then 200', async () => {
