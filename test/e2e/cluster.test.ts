@@ -75,9 +75,12 @@ describe('the test cluster', () => {
     expect(user.username).toBe('alice');
     expect(user.groups).toContain('e2e-developers');
 
+    // kube-apiserver's RBAC denial as kubectl prints it (no name: a list).
+    const forbidden = (ns: string) =>
+      `Error from server (Forbidden): shoots.core.gardener.cloud is forbidden: User "alice" cannot list resource "shoots" in API group "core.gardener.cloud" in the namespace "${ns}"\n`;
     const denied = await kubectl(['get', 'shoots', '-n', namespace], { kubeconfig: alice });
-    expect(denied.code).not.toBe(0);
-    expect(denied.stderr).toContain('User "alice" cannot list resource "shoots" in API group "core.gardener.cloud"');
+    expect(denied.stderr).toBe(forbidden(namespace));
+    expect(denied.code).toBe(1);
 
     const rbac = [
       {
@@ -98,8 +101,10 @@ describe('the test cluster', () => {
     expect(applied.code, applied.stderr).toBe(0);
     const allowed = await kubectl(['get', 'shoots', '-n', namespace], { kubeconfig: alice });
     expect(allowed.code, allowed.stderr).toBe(0);
+    // The RoleBinding grants one namespace only.
     const elsewhere = await kubectl(['get', 'shoots', '-n', 'default'], { kubeconfig: alice });
-    expect(elsewhere.code).not.toBe(0);
+    expect(elsewhere.stderr).toBe(forbidden('default'));
+    expect(elsewhere.code).toBe(1);
   });
 
   it('registers webhooks only by URL on 127.0.0.1 and no APIService backed by a Service', async () => {
