@@ -124,6 +124,10 @@ describe('kube-apiserver stopped and restarted during a maintenance window', () 
     // The fault happened among the runs: another API server process, and shoots still due after it.
     expect(apiserver.pid).not.toBe(oldApiserver);
     const dueAfter = (await shoots()).filter((s) => !s.status?.lastMaintenance).length;
+    // A shoot created after the outage (with `maintain`, so it is due whatever the clock) reaches
+    // the scheduler only through its resumed watch.
+    await must(cluster.kubectl(['apply', '-f', '-'], { input: shootYaml({ name: 'w-after', namespace, cloudProfile: profileName, window: windowElsewhere() }) }));
+    await must(cluster.kubectl(['annotate', 'shoot', 'w-after', '-n', namespace, 'gardener.cloud/operation=maintain']));
 
     // Every shoot maintained once in this window occurrence.
     const all = await waitFor(async () => {
@@ -144,6 +148,7 @@ describe('kube-apiserver stopped and restarted during a maintenance window', () 
     expect(dueAfter, 'shoots still due when the API server was back').toBeGreaterThan(0);
     // The scheduler's watch was really cut, and resumed.
     expect(watchRestarts).toBeGreaterThan(0);
+    expect(all.map((s) => s.metadata.name)).toContain('w-after');
     for (const s of all) {
       const key = `${namespace}/${s.metadata.name}`;
       expect(s.spec.kubernetes.version, key).toBe('1.32.4');
