@@ -275,8 +275,18 @@ export class MaintenanceScheduler {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     this.metrics.runs.inc({ result: report.result });
     this.metrics.runDuration.observe({ result: report.result }, seconds);
-    const line = { shoot: key, result: report.result, changes: report.changes, durationMs: Math.round(seconds * 1000), ...(report.error ? { error: report.error } : {}) };
-    if (report.result === 'error' || report.result === 'conflict' || report.result === 'dry-run-failed') this.log.warn(line, 'maintenance run');
+    // A run can land its update and still record Failed (an item without a suitable version):
+    // the line says which state it recorded, so the log does not read as a plain success.
+    const recorded = report.result === 'maintained' || report.result === 'status-only' ? report.plan?.lastMaintenance.state : undefined;
+    const line = {
+      shoot: key,
+      result: report.result,
+      ...(recorded ? { lastMaintenance: recorded } : {}),
+      changes: report.changes,
+      durationMs: Math.round(seconds * 1000),
+      ...(report.error ? { error: report.error } : {}),
+    };
+    if (report.result === 'error' || report.result === 'conflict' || report.result === 'dry-run-failed' || recorded === 'Failed') this.log.warn(line, 'maintenance run');
     else if (report.result === 'not-due') this.log.debug(line, 'maintenance run');
     else this.log.info(line, 'maintenance run');
     this.reschedule(key, report);

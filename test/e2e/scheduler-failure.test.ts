@@ -266,7 +266,8 @@ describe('an expired Kubernetes version without a successor in its CloudProfile:
     expect(failed.metadata.annotations?.[RECORD]).toBeUndefined();
     expect(failed.spec).toEqual(before.spec);
     expect(failed.metadata.generation).toBe(before.metadata.generation);
-    expect(runsOf(s, key).map((l) => l.result)).toEqual(['maintained']);
+    // The run line says the update landed and what it recorded, at warn level.
+    expect(runsOf(s, key).map((l) => [l.result, l.lastMaintenance, l.level])).toEqual([['maintained', 'Failed', 40]]);
     // The failed control-plane item as a Warning, reason KubernetesVersionMaintenance.
     expect(await eventLines(namespace, name)).toEqual([
       `Warning\tKubernetesVersionMaintenance\tControl Plane: Kubernetes version maintenance failed. Reason for update: ${EXPIRED_K8S}. Error: ${noSuccessor}`,
@@ -295,7 +296,7 @@ describe('an expired Kubernetes version without a successor in its CloudProfile:
     });
     expect(done.spec.kubernetes.version).toBe('1.32.4');
     expect(done.metadata.generation).toBe(before.metadata.generation + 1);
-    expect(runsOf(s, key).map((l) => l.result)).toEqual(['maintained']);
+    expect(runsOf(s, key).map((l) => [l.result, l.lastMaintenance, l.level])).toEqual([['maintained', 'Succeeded', 30]]);
     // The earlier Warning stays; the forced update adds a Normal one.
     expect(await eventLines(namespace, name)).toEqual([
       `Normal\tKubernetesVersionMaintenance\tControl Plane: ${k8s}. Reason: ${EXPIRED_K8S}.`,
