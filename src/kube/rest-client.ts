@@ -183,7 +183,14 @@ export class KubeRestClient {
    */
   async watch<T>(path: string, query: KubeRequest['query'], onEvent: (e: WatchEvent<T>) => void, signal: AbortSignal): Promise<void> {
     await this.options.beforeRequest?.();
-    const res = await this.open({ method: 'GET', path, query: { ...query, watch: true } }, signal);
+    let res: http.IncomingMessage;
+    try {
+      res = await this.open({ method: 'GET', path, query: { ...query, watch: true } }, signal);
+    } catch (err) {
+      // Aborted before the response arrived: a stop, as it is once the stream runs.
+      if (signal.aborted) return;
+      throw err;
+    }
     const statusCode = res.statusCode ?? 0;
     this.options.afterResponse?.('WATCH', statusCode);
     if (statusCode >= 400) {

@@ -206,6 +206,16 @@ describe('KubeRestClient watch', () => {
     await expect(done).rejects.toThrow(SyntaxError);
   });
 
+  it('resolves, not rejects, when aborted before the watch response arrived (a stop, not an error)', async () => {
+    // The fake never answers the watch request: the abort lands while it is still being opened.
+    await setUp(() => new Promise<never>(() => undefined));
+    const abort = new AbortController();
+    const done = client.watch('/x', {}, () => undefined, abort.signal);
+    await eventually(() => fake.requests.length === 1);
+    abort.abort();
+    await expect(done).resolves.toBeUndefined();
+  });
+
   it('resolves when its signal aborts', async () => {
     const { done, abort } = await watching();
     abort.abort();
