@@ -3,16 +3,23 @@
 // the default snapshotter (overlayfs), so a Pod with imagePullPolicy IfNotPresent starts without
 // any registry. Then reads the image back and checks containerd holds the manifest just built.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 export const CONTAINERD_INSTALL = 'apt-get update && apt-get install -y --no-install-recommends containerd';
 
 export class ImportError extends Error {}
 
 function ctrPath(): string {
-  const found = spawnSync('sh', ['-c', 'command -v ctr'], { encoding: 'utf8' });
-  if (found.status !== 0) throw new ImportError(`ctr (containerd's client) is not installed; install containerd with: ${CONTAINERD_INSTALL}`);
-  return found.stdout.trim();
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    try {
+      accessSync(join(dir, 'ctr'), constants.X_OK);
+      return join(dir, 'ctr');
+    } catch {
+      // not in this directory
+    }
+  }
+  throw new ImportError(`ctr (containerd's client) is not on PATH; install containerd with: ${CONTAINERD_INSTALL}`);
 }
 
 /** Imports the archive through the containerd socket; returns the digest containerd records. */
