@@ -126,10 +126,11 @@ async function main(): Promise<void> {
   mkdirSync(join(rootfs, 'tmp'));
   chmodSync(join(rootfs, 'tmp'), 0o1777);
 
+  // 4. The entrypoint in that rootfs before anything is packed.
   const config = imageConfig(nodeVersion);
   smokeRun(rootfs, config.User, config.Env, config.Entrypoint);
 
-  // 4. Layers, layout, archive.
+  // 5. Layers, layout, archive.
   const appTop = WORKDIR.slice(1);
   const layout = join(out, 'oci');
   const result = await writeOciLayout(
