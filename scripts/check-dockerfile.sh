@@ -11,9 +11,17 @@
 # The instructions are read from the Dockerfile, not repeated here, so the check follows it.
 # Needs node, npm and the npm registry (or a warm npm cache: --prefer-offline is set).
 #
-#   bash scripts/check-dockerfile.sh [Dockerfile]
+#   bash scripts/check-dockerfile.sh [--keep-root DIR] [Dockerfile]
+#
+# --keep-root DIR: when every check passed, moves the final stage's files (what the Dockerfile
+# adds to its base image: /app) to DIR instead of deleting them; `npm run image:build` packs them.
 set -euo pipefail
 
+KEEP_ROOT=""
+if [ "${1:-}" = "--keep-root" ]; then
+  KEEP_ROOT="$(realpath -m "${2:?--keep-root needs a directory}")"
+  shift 2
+fi
 cd "$(dirname "$0")/.."
 REPO="$PWD"
 DOCKERFILE="${1:-Dockerfile}"
@@ -213,3 +221,10 @@ for c in "${EXPECTED_COMMANDS[@]}"; do
 done
 ok "the entrypoint lists the commands: ${EXPECTED_COMMANDS[*]}"
 say "all checks passed"
+
+if [ -n "$KEEP_ROOT" ]; then
+  rm -rf "$KEEP_ROOT"
+  mkdir -p "$(dirname "$KEEP_ROOT")"
+  mv "$final" "$KEEP_ROOT"
+  say "final stage's files kept in $KEEP_ROOT"
+fi

@@ -5,8 +5,10 @@
 # are both Node 24:
 #
 #   eval "$(bash scripts/node24.sh)"   # then: node --version → v24.22.3
+#   bash scripts/node24.sh --bin-dir   # only the directory holding that node (the image build
+#                                      # copies the binary from there into the image)
 #
-# Messages go to stderr; stdout is only the export line. Linux x64 only (the binary package).
+# Messages go to stderr; stdout is only the export line (or the directory). Linux x64 only (the binary package).
 set -euo pipefail
 
 NODE_VERSION="${NODE_VERSION:-24.22.3}"
@@ -35,4 +37,8 @@ if ! "$BIN/node" --version 2>/dev/null | grep -qx "v$NODE_VERSION"; then
 fi
 
 "$BIN/node" --version | grep -qx "v$NODE_VERSION" || { say "$BIN/node is not v$NODE_VERSION"; exit 1; }
-printf 'export PATH=%q:"$PATH"\n' "$BIN"
+if [ "${1:-}" = "--bin-dir" ]; then
+  printf '%s\n' "$BIN"
+else
+  printf 'export PATH=%q:"$PATH"\n' "$BIN"
+fi
