@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: `npm test` runs unit + integration (fast, no cluster); `npm run test:e2e`
-// runs e2e against a real kube-apiserver and etcd.
+// Four projects: `npm test` runs unit + integration (fast, no cluster); `npm run test:e2e`
+// runs e2e against a real kube-apiserver and etcd; `npm run test:deploy` runs deploy (the
+// manifests with the real components they rely on, e.g. cert-manager; not in CI yet).
 export default defineConfig({
   test: {
     projects: [
@@ -24,6 +25,16 @@ export default defineConfig({
           hookTimeout: 300_000,
           fileParallelism: false,
           globalSetup: ['test/e2e/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'deploy',
+          include: ['test/deploy/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 240_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
         },
       },
     ],

@@ -1,27 +1,42 @@
 #!/usr/bin/env bash
-# Builds the test cluster's binaries (kube-apiserver, etcd) from the Go module proxy and caches
-# them outside the repository, keyed by version, with cert-manager's CRDs (the e2e suite installs
-# them to dry-run the manifests' Issuers and Certificates), taken from the deploy/crds/ folder
-# that cert-manager's Go module ships. A second run only checks the cache.
+# Builds the test cluster's binaries from the Go module proxy and caches them outside the
+# repository, keyed by version: kube-apiserver and etcd, cert-manager's CRDs (the e2e suite
+# installs them to dry-run the manifests' Issuers and Certificates), taken from the deploy/crds/
+# folder that cert-manager's Go module ships, and on request cert-manager's controller and CA
+# injector, built from the small wrapper module in scripts/cert-manager/ (the release's own
+# cmd/ modules cannot be built from the proxy). A second run only checks the cache.
 #
-#   scripts/test-cluster/build.sh          build (or reuse) everything, print the paths
-#   scripts/test-cluster/build.sh --check  build nothing: print the paths if all are cached,
-#                                          else say what is missing and exit 2
+#   scripts/test-cluster/build.sh [GROUP...]          build (or reuse) them, print the paths
+#   scripts/test-cluster/build.sh --check [GROUP...]  build nothing: print the paths if all are
+#                                                     cached, else say what is missing and exit 2
+#
+# Groups: e2e (the default: kube-apiserver, etcd, cert-manager's CRDs), cert-manager (its CRDs,
+# controller and cainjector), all (both).
 #
 # Versions: KUBE_VERSION (default below) must have a kubectl of the same minor on this machine
 # (kubectl.1.33 is the newest here), ETCD_VERSION a go.etcd.io/etcd/server/v3 release,
-# CERT_MANAGER_VERSION a github.com/cert-manager/cert-manager release (v1.19 supports 1.31–1.35).
+# CERT_MANAGER_VERSION a github.com/cert-manager/cert-manager release (v1.19 supports 1.31–1.35);
+# its default is the version scripts/cert-manager/go.mod requires, so the CRDs and the binaries
+# are of one release.
 set -euo pipefail
 # Go lives in /usr/local/go on these machines; a non-login shell may not have it on PATH.
 command -v go >/dev/null 2>&1 || export PATH="$PATH:/usr/local/go/bin"
 
 KUBE_VERSION="${KUBE_VERSION:-v1.33.13}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
-CERT_MANAGER_VERSION="${CERT_MANAGER_VERSION:-v1.19.1}"
+CERT_MANAGER_MODULE="$(cd "$(dirname "$0")/../cert-manager" && pwd)"
+CERT_MANAGER_PINNED=$(sed -n 's|^[[:space:]]*\(require[[:space:]]\{1,\}\)\{0,1\}github\.com/cert-manager/cert-manager[[:space:]]\{1,\}\(v[^[:space:]]*\).*|\2|p' "$CERT_MANAGER_MODULE/go.mod" | head -1)
+CERT_MANAGER_VERSION="${CERT_MANAGER_VERSION:-$CERT_MANAGER_PINNED}"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/shoot-maintenance"
 BIN="$CACHE/bin"
 CRDS="$CACHE/cert-manager-crds-$CERT_MANAGER_VERSION"
-CRD_FILES="cert-manager.io_certificates.yaml cert-manager.io_certificaterequests.yaml cert-manager.io_issuers.yaml cert-manager.io_clusterissuers.yaml"
+# All of the release's CRDs: the controller's ACME controllers watch Orders and Challenges.
+CRD_FILES="cert-manager.io_certificates.yaml cert-manager.io_certificaterequests.yaml cert-manager.io_issuers.yaml cert-manager.io_clusterissuers.yaml acme.cert-manager.io_orders.yaml acme.cert-manager.io_challenges.yaml"
+# The binaries depend on the wrapper's own code too: the cache key holds a hash of its files.
+CERT_MANAGER_SRC_HASH=$(cd "$CERT_MANAGER_MODULE" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12)
+CERT_MANAGER_KEY="$CERT_MANAGER_VERSION-$CERT_MANAGER_SRC_HASH"
+CERT_MANAGER_CONTROLLER="$BIN/cert-manager-controller-$CERT_MANAGER_KEY"
+CERT_MANAGER_CAINJECTOR="$BIN/cert-manager-cainjector-$CERT_MANAGER_KEY"
 mkdir -p "$BIN"
 
 log() { printf '[test-cluster %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -108,27 +123,93 @@ fetch_cert_manager_crds() {
   log "cert-manager $CERT_MANAGER_VERSION CRDs: copied to $CRDS"
 }
 
-if [ "${1:-}" = "--check" ]; then
+build_cert_manager() {
+  if [ -x "$CERT_MANAGER_CONTROLLER" ] && [ -x "$CERT_MANAGER_CAINJECTOR" ]; then
+    log "cert-manager $CERT_MANAGER_VERSION controller, cainjector: cached at $CERT_MANAGER_CONTROLLER, $CERT_MANAGER_CAINJECTOR"
+    return
+  fi
+  local work; work=$(mktemp -d)
+  log "cert-manager $CERT_MANAGER_VERSION controller, cainjector: resolving github.com/cert-manager/cert-manager (wrapper $CERT_MANAGER_MODULE)"
+  (
+    # A copy, so that a CERT_MANAGER_VERSION other than the pinned one changes no file of the repo.
+    cp -R "$CERT_MANAGER_MODULE/." "$work/"
+    cd "$work"
+    if [ "$CERT_MANAGER_VERSION" != "$CERT_MANAGER_PINNED" ]; then
+      log "cert-manager: $CERT_MANAGER_VERSION instead of the pinned $CERT_MANAGER_PINNED (go get + tidy in $work)"
+      go get "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" >/dev/null
+      go mod tidy
+    fi
+    local commit
+    commit=$(go mod download -json "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" | sed -n 's/^[[:space:]]*"Hash": "\(.*\)",\{0,1\}$/\1/p' | head -1)
+    log "cert-manager $CERT_MANAGER_VERSION: downloading modules"
+    go mod download
+    # One go build for both mains: they share almost all packages.
+    mkdir -p out
+    with_progress "cert-manager $CERT_MANAGER_VERSION controller, cainjector" \
+      go build -trimpath -ldflags "-s -w -X github.com/cert-manager/cert-manager/pkg/util.AppVersion=$CERT_MANAGER_VERSION -X github.com/cert-manager/cert-manager/pkg/util.AppGitCommit=$commit" \
+      -o out/ ./controller ./cainjector
+    mv out/controller "$CERT_MANAGER_CONTROLLER"
+    mv out/cainjector "$CERT_MANAGER_CAINJECTOR"
+  )
+  rm -rf "$work"
+}
+
+CHECK=0
+if [ "${1:-}" = "--check" ]; then CHECK=1; shift; fi
+WANT_E2E=0
+WANT_CERT_MANAGER=0
+[ "$#" -gt 0 ] || set -- e2e
+for group in "$@"; do
+  case "$group" in
+    e2e) WANT_E2E=1 ;;
+    cert-manager) WANT_CERT_MANAGER=1 ;;
+    all) WANT_E2E=1; WANT_CERT_MANAGER=1 ;;
+    *) log "unknown group: $group (e2e, cert-manager, all)"; exit 64 ;;
+  esac
+done
+# How to build what a --check found missing, for the groups asked for.
+build_command="npm run cluster:build"
+[ "$WANT_CERT_MANAGER" -eq 0 ] || build_command="npm run cluster:build -- $*"
+
+print_paths() {
+  if [ "$WANT_E2E" -eq 1 ]; then
+    echo "KUBE_APISERVER=$BIN/kube-apiserver-$KUBE_VERSION"
+    echo "ETCD=$BIN/etcd-$ETCD_VERSION"
+  fi
+  echo "CERT_MANAGER_CRDS=$CRDS"
+  if [ "$WANT_CERT_MANAGER" -eq 1 ]; then
+    echo "CERT_MANAGER_VERSION=$CERT_MANAGER_VERSION"
+    echo "CERT_MANAGER_CONTROLLER=$CERT_MANAGER_CONTROLLER"
+    echo "CERT_MANAGER_CAINJECTOR=$CERT_MANAGER_CAINJECTOR"
+  fi
+}
+
+if [ "$CHECK" -eq 1 ]; then
   missing=0
-  for f in "$BIN/kube-apiserver-$KUBE_VERSION" "$BIN/etcd-$ETCD_VERSION"; do
+  wanted=()
+  [ "$WANT_E2E" -eq 0 ] || wanted+=("$BIN/kube-apiserver-$KUBE_VERSION" "$BIN/etcd-$ETCD_VERSION")
+  [ "$WANT_CERT_MANAGER" -eq 0 ] || wanted+=("$CERT_MANAGER_CONTROLLER" "$CERT_MANAGER_CAINJECTOR")
+  for f in "${wanted[@]}"; do
     if [ ! -x "$f" ]; then log "missing: $f"; missing=1; fi
   done
   if [ ! -f "$CRDS/complete" ]; then log "missing: $CRDS"; missing=1; fi
   if [ "$missing" -ne 0 ]; then
-    log "build them with: npm run cluster:build   (several minutes on 2 cores, needs Go and network)"
+    log "build them with: $build_command   (several minutes on 2 cores, needs Go and network)"
     exit 2
   fi
-  echo "KUBE_APISERVER=$BIN/kube-apiserver-$KUBE_VERSION"
-  echo "ETCD=$BIN/etcd-$ETCD_VERSION"
-  echo "CERT_MANAGER_CRDS=$CRDS"
+  print_paths
   exit 0
 fi
 
 fetch_cert_manager_crds
-build_etcd
-build_kube_apiserver
-log "kube-apiserver version: $("$BIN/kube-apiserver-$KUBE_VERSION" --version)"
-log "etcd version: $("$BIN/etcd-$ETCD_VERSION" --version | head -1)"
-echo "KUBE_APISERVER=$BIN/kube-apiserver-$KUBE_VERSION"
-echo "ETCD=$BIN/etcd-$ETCD_VERSION"
-echo "CERT_MANAGER_CRDS=$CRDS"
+if [ "$WANT_E2E" -eq 1 ]; then
+  build_etcd
+  build_kube_apiserver
+  log "kube-apiserver version: $("$BIN/kube-apiserver-$KUBE_VERSION" --version)"
+  log "etcd version: $("$BIN/etcd-$ETCD_VERSION" --version | head -1)"
+fi
+if [ "$WANT_CERT_MANAGER" -eq 1 ]; then
+  build_cert_manager
+  log "cert-manager controller version: $("$CERT_MANAGER_CONTROLLER" --version), cainjector version: $("$CERT_MANAGER_CAINJECTOR" --version)"
+fi
+print_paths

@@ -1,6 +1,7 @@
-// Where the test cluster's binaries are: kube-apiserver, etcd and cert-manager's CRDs from the
-// cache that scripts/test-cluster/build.sh fills (its `--check` mode is the one place that knows
-// the versions and paths), and the kubectl whose minor version matches the API server.
+// Where the test cluster's binaries are: kube-apiserver, etcd, cert-manager's CRDs and (built on
+// request) cert-manager's controller and cainjector, from the cache that
+// scripts/test-cluster/build.sh fills (its `--check` mode is the one place that knows the
+// versions and paths), and the kubectl whose minor version matches the API server.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
@@ -34,11 +35,16 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/** The paths `build.sh --check` prints (KUBE_APISERVER, ETCD, CERT_MANAGER_CRDS); throws when any is missing. */
-function cachedPaths(): Record<string, string> {
+/**
+ * The paths `build.sh --check [group]` prints (KUBE_APISERVER, ETCD, CERT_MANAGER_CRDS; for the
+ * cert-manager group CERT_MANAGER_VERSION, CERT_MANAGER_CONTROLLER, CERT_MANAGER_CAINJECTOR);
+ * throws when any of the group is missing.
+ */
+function cachedPaths(group: 'e2e' | 'cert-manager' = 'e2e'): Record<string, string> {
   const script = join(repoRoot(), 'scripts', 'test-cluster', 'build.sh');
+  const buildCommand = group === 'e2e' ? 'npm run cluster:build' : `npm run cluster:build -- ${group}`;
   try {
-    const out = execFileSync('bash', [script, '--check'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('bash', [script, '--check', group], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return Object.fromEntries(
       out
         .split('\n')
@@ -47,7 +53,7 @@ function cachedPaths(): Record<string, string> {
     );
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr ?? '';
-    throw new MissingBinariesError(`the test cluster's binaries are not built.\n${stderr.trim()}\nBuild them once with: npm run cluster:build`);
+    throw new MissingBinariesError(`the test cluster's binaries are not built.\n${stderr.trim()}\nBuild them once with: ${buildCommand}`);
   }
 }
 
@@ -73,6 +79,38 @@ export function resolveCertManagerCrds(): string {
   const dir = process.env.CERT_MANAGER_CRDS ?? cachedPaths().CERT_MANAGER_CRDS;
   if (!dir || !existsSync(dir)) throw new MissingBinariesError(`cert-manager CRDs not found: ${dir ?? '(unset)'}; fetch them with: npm run cluster:build`);
   return dir;
+}
+
+export interface CertManagerBinaries {
+  /** The release, e.g. v1.19.5 (the version scripts/cert-manager/go.mod pins). */
+  version: string;
+  controller: string;
+  cainjector: string;
+  /** The folder of the same release's CRD files. */
+  crds: string;
+}
+
+/**
+ * cert-manager's controller and cainjector (built by `npm run cluster:build -- cert-manager` from
+ * scripts/cert-manager/) and its CRDs, from the build cache; `CERT_MANAGER_CONTROLLER`,
+ * `CERT_MANAGER_CAINJECTOR` and `CERT_MANAGER_CRDS` override them (all three, or none).
+ * Builds nothing; throws MissingBinariesError with the way to build them.
+ */
+export function resolveCertManagerBinaries(): CertManagerBinaries {
+  const env = process.env;
+  const found =
+    env.CERT_MANAGER_CONTROLLER && env.CERT_MANAGER_CAINJECTOR && env.CERT_MANAGER_CRDS
+      ? { CERT_MANAGER_CONTROLLER: env.CERT_MANAGER_CONTROLLER, CERT_MANAGER_CAINJECTOR: env.CERT_MANAGER_CAINJECTOR, CERT_MANAGER_CRDS: env.CERT_MANAGER_CRDS }
+      : cachedPaths('cert-manager');
+  const fix = 'build with: npm run cluster:build -- cert-manager';
+  for (const name of ['CERT_MANAGER_CONTROLLER', 'CERT_MANAGER_CAINJECTOR'] as const) {
+    const path = found[name];
+    if (!path || !isExecutable(path)) throw new MissingBinariesError(`${name}: not found or not executable: ${path ?? '(unset)'}; ${fix}`);
+  }
+  const crds = found.CERT_MANAGER_CRDS;
+  if (!crds || !existsSync(crds)) throw new MissingBinariesError(`cert-manager CRDs not found: ${crds ?? '(unset)'}; ${fix}`);
+  const version = found.CERT_MANAGER_VERSION ?? /-(v\d+\.\d+\.\d+)/.exec(found.CERT_MANAGER_CONTROLLER ?? '')?.[1] ?? 'unknown';
+  return { version, controller: found.CERT_MANAGER_CONTROLLER as string, cainjector: found.CERT_MANAGER_CAINJECTOR as string, crds };
 }
 
 /** "1.33" from ".../kube-apiserver-v1.33.13". */

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `npm run cluster:up` / `npm run cluster:down`: a test cluster (kube-apiserver + etcd on
-// 127.0.0.1, with this project's CRDs) that outlives the command, for trying things by hand.
+// 127.0.0.1, with this project's CRDs; with --cert-manager also cert-manager's controller and CA
+// injector) that outlives the command, for trying things by hand.
 // `up` prints `export KUBECONFIG=…` on stdout (progress goes to stderr), so
 // `eval "$(node dist/testing/cluster-cli.js up)"` works. State (PIDs, paths) is in .cluster/.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { repoRoot } from './binaries.js';
+import { startCertManager } from './cert-manager.js';
 import { startTestCluster } from './cluster.js';
 import { installCrds } from './crds.js';
 import { commandLineOf, stopPid } from './processes.js';
@@ -35,7 +37,7 @@ function isOurs(proc: { pid: number; binary: string }): boolean {
   return commandLineOf(proc.pid)?.startsWith(proc.binary) ?? false;
 }
 
-async function up(base: string, withCrds: boolean): Promise<void> {
+async function up(base: string, withCrds: boolean, withCertManager: boolean): Promise<void> {
   const existing = readState(base);
   if (existing && existing.processes.every(isOurs)) {
     log(`already up: ${existing.server}`);
@@ -60,6 +62,11 @@ async function up(base: string, withCrds: boolean): Promise<void> {
   writeFileSync(statePathIn(base), `${JSON.stringify(state, null, 2)}\n`);
   try {
     if (withCrds) await installCrds(cluster, { log });
+    if (withCertManager) {
+      const certManager = await startCertManager({ cluster, detached: true, log });
+      for (const c of [certManager.controller, certManager.cainjector]) state.processes.push({ name: c.name, pid: c.pid, binary: c.binary });
+      writeFileSync(statePathIn(base), `${JSON.stringify(state, null, 2)}\n`);
+    }
   } catch (err) {
     await down(base);
     throw err;
@@ -75,7 +82,8 @@ async function down(base: string): Promise<void> {
     log(`no cluster state in ${base}: nothing to stop`);
     return;
   }
-  // API server first, then etcd; only PIDs that still run the binary we started.
+  // Last started first (cert-manager, the API server, then etcd); only PIDs that still run the
+  // binary we started.
   for (const proc of [...state.processes].reverse()) {
     if (isOurs(proc)) {
       await stopPid(proc.pid);
@@ -107,7 +115,8 @@ program
   .description('start the cluster in the background (with the CRDs) and print `export KUBECONFIG=…`')
   .option(...baseOption)
   .option('--no-crds', 'do not install the Shoot and CloudProfile CRDs')
-  .action((opts: { stateDir: string; crds: boolean }) => up(resolve(opts.stateDir), opts.crds));
+  .option('--cert-manager', "also run cert-manager's controller and cainjector (npm run cluster:build -- cert-manager first)")
+  .action((opts: { stateDir: string; crds: boolean; certManager?: boolean }) => up(resolve(opts.stateDir), opts.crds, opts.certManager ?? false));
 program
   .command('down')
   .description('stop the cluster started by `up` (by the PIDs in the state file) and remove it')
