@@ -4,14 +4,18 @@
 # installs them to dry-run the manifests' Issuers and Certificates), taken from the deploy/crds/
 # folder that cert-manager's Go module ships, and on request cert-manager's controller and CA
 # injector, built from the small wrapper module in scripts/cert-manager/ (the release's own
-# cmd/ modules cannot be built from the proxy). A second run only checks the cache.
+# cmd/ modules cannot be built from the proxy), and on request what a one-node cluster
+# (cluster:up --node) runs besides them. A second run only checks the cache.
 #
 #   scripts/test-cluster/build.sh [GROUP...]          build (or reuse) them, print the paths
 #   scripts/test-cluster/build.sh --check [GROUP...]  build nothing: print the paths if all are
 #                                                     cached, else say what is missing and exit 2
 #
 # Groups: e2e (the default: kube-apiserver, etcd, cert-manager's CRDs), cert-manager (its CRDs,
-# controller and cainjector), all (both).
+# controller and cainjector), node (e2e's, plus kubelet, kube-controller-manager, kube-scheduler
+# and kube-proxy — one `go build` with kube-apiserver, cached by version like it —, the pause and
+# smoke image binaries, and the Debian packages of node-packages.sh, installed with apt-get when
+# missing), all (every group).
 #
 # Versions: KUBE_VERSION (default below) must have a kubectl of the same minor on this machine
 # (kubectl.1.33 is the newest here), ETCD_VERSION a go.etcd.io/etcd/server/v3 release,
@@ -55,16 +59,23 @@ with_progress() {
   log "$what: built in $((SECONDS - start)) s"
 }
 
-build_kube_apiserver() {
-  local out="$BIN/kube-apiserver-$KUBE_VERSION"
-  if [ -x "$out" ]; then log "kube-apiserver $KUBE_VERSION: cached at $out"; return; fi
+# The Kubernetes binaries all come from one wrapper module (require k8s.io/kubernetes + every
+# staging module replaced by its published release), so one `go build` of several main packages
+# shares the compile. Each binary is cached as $BIN/<name>-$KUBE_VERSION; only missing ones are built.
+build_kube_binaries() {
+  local names=() name
+  for name in "$@"; do
+    if [ -x "$BIN/$name-$KUBE_VERSION" ]; then log "$name $KUBE_VERSION: cached at $BIN/$name-$KUBE_VERSION"; else names+=("$name"); fi
+  done
+  [ "${#names[@]}" -gt 0 ] || return 0
   local minor_patch="${KUBE_VERSION#v1.}"            # 33.13
   local staging_version="v0.$minor_patch"            # v0.33.13
+  local what="${names[*]}"
   local work; work=$(mktemp -d)
-  log "kube-apiserver $KUBE_VERSION: resolving k8s.io/kubernetes module (staging modules at $staging_version)"
+  log "$what $KUBE_VERSION: resolving k8s.io/kubernetes module (staging modules at $staging_version)"
   (
     cd "$work"
-    go mod init shoot-maintenance.local/kube-apiserver-build >/dev/null 2>&1
+    go mod init shoot-maintenance.local/kube-build >/dev/null 2>&1
     local gomod
     gomod=$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
     [ -n "$gomod" ] || { log "could not download k8s.io/kubernetes@$KUBE_VERSION"; exit 1; }
@@ -75,16 +86,43 @@ build_kube_apiserver() {
       grep -E '^\s*k8s\.io/[a-z0-9-]+ => \./staging/src/k8s\.io/' "$gomod" \
         | awk -v v="$staging_version" '{ print "replace " $1 " => " $1 " " v }'
     } >> go.mod
-    # -mod=mod resolves only what the kube-apiserver package graph needs (a tidy would also
+    # -mod=mod resolves only what these packages' import graph needs (a tidy would also
     # chase the test imports of every k8s.io/kubernetes package, some of which do not resolve).
-    log "kube-apiserver $KUBE_VERSION: downloading modules"
+    log "$what $KUBE_VERSION: downloading modules"
     go mod download -x k8s.io/kubernetes 2>/dev/null || true
-    with_progress "kube-apiserver $KUBE_VERSION" \
+    local pkgs=()
+    for name in "${names[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$name"); done
+    mkdir out
+    # CGO_ENABLED=0 for all: upstream builds kubelet with cgo only by the host's default; nothing
+    # it needs on Linux uses cgo (no `import "C"` in pkg/kubelet, pkg/proxy or cmd/).
+    export CGO_ENABLED=0
+    with_progress "$what $KUBE_VERSION" \
       go build -trimpath -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${minor_patch%%.*}" \
-      -mod=mod -o "$out.tmp" k8s.io/kubernetes/cmd/kube-apiserver
-    mv "$out.tmp" "$out"
+      -mod=mod -o out/ "${pkgs[@]}"
+    for name in "${names[@]}"; do mv "out/$name" "$BIN/$name-$KUBE_VERSION"; done
   )
   rm -rf "$work"
+}
+
+# The node's two image binaries, from this repository's sources, cached by a hash of the source:
+# pause (C, static glibc) is containerd's sandbox image; smoke (Go, static) serves and fetches
+# HTTP for the node smoke check. tools/test-cluster/node.ts packs each into an OCI image.
+IMAGES_SRC="$(cd "$(dirname "$0")/../.." && pwd)/tools/test-cluster/images"
+source_hash() { cat "$@" | sha256sum | cut -c1-12; }
+PAUSE_BIN="$BIN/pause-$(source_hash "$IMAGES_SRC/pause/pause.c")"
+SMOKE_BIN="$BIN/smoke-$(source_hash "$IMAGES_SRC/smoke/main.go" "$IMAGES_SRC/smoke/go.mod")"
+NODE_BINARIES="kubelet kube-controller-manager kube-scheduler kube-proxy"
+
+build_image_binaries() {
+  if [ -x "$PAUSE_BIN" ]; then log "pause: cached at $PAUSE_BIN"; else
+    command -v gcc >/dev/null 2>&1 || { log "gcc not found; install with: apt-get install -y gcc libc6-dev"; return 2; }
+    gcc -Os -Wall -Werror -static -o "$PAUSE_BIN.tmp" "$IMAGES_SRC/pause/pause.c" && mv "$PAUSE_BIN.tmp" "$PAUSE_BIN"
+    log "pause: built $PAUSE_BIN"
+  fi
+  if [ -x "$SMOKE_BIN" ]; then log "smoke: cached at $SMOKE_BIN"; else
+    (cd "$IMAGES_SRC/smoke" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$SMOKE_BIN.tmp" .) && mv "$SMOKE_BIN.tmp" "$SMOKE_BIN"
+    log "smoke: built $SMOKE_BIN"
+  fi
 }
 
 build_etcd() {
@@ -158,18 +196,20 @@ CHECK=0
 if [ "${1:-}" = "--check" ]; then CHECK=1; shift; fi
 WANT_E2E=0
 WANT_CERT_MANAGER=0
+WANT_NODE=0
 [ "$#" -gt 0 ] || set -- e2e
 for group in "$@"; do
   case "$group" in
     e2e) WANT_E2E=1 ;;
     cert-manager) WANT_CERT_MANAGER=1 ;;
-    all) WANT_E2E=1; WANT_CERT_MANAGER=1 ;;
-    *) log "unknown group: $group (e2e, cert-manager, all)"; exit 64 ;;
+    node) WANT_E2E=1; WANT_NODE=1 ;;
+    all) WANT_E2E=1; WANT_CERT_MANAGER=1; WANT_NODE=1 ;;
+    *) log "unknown group: $group (e2e, cert-manager, node, all)"; exit 64 ;;
   esac
 done
 # How to build what a --check found missing, for the groups asked for.
 build_command="npm run cluster:build"
-[ "$WANT_CERT_MANAGER" -eq 0 ] || build_command="npm run cluster:build -- $*"
+[ "$WANT_CERT_MANAGER" -eq 0 ] && [ "$WANT_NODE" -eq 0 ] || build_command="npm run cluster:build -- $*"
 
 print_paths() {
   if [ "$WANT_E2E" -eq 1 ]; then
@@ -182,6 +222,14 @@ print_paths() {
     echo "CERT_MANAGER_CONTROLLER=$CERT_MANAGER_CONTROLLER"
     echo "CERT_MANAGER_CAINJECTOR=$CERT_MANAGER_CAINJECTOR"
   fi
+  if [ "$WANT_NODE" -eq 1 ]; then
+    echo "KUBELET=$BIN/kubelet-$KUBE_VERSION"
+    echo "KUBE_CONTROLLER_MANAGER=$BIN/kube-controller-manager-$KUBE_VERSION"
+    echo "KUBE_SCHEDULER=$BIN/kube-scheduler-$KUBE_VERSION"
+    echo "KUBE_PROXY=$BIN/kube-proxy-$KUBE_VERSION"
+    echo "PAUSE_BIN=$PAUSE_BIN"
+    echo "SMOKE_BIN=$SMOKE_BIN"
+  fi
 }
 
 if [ "$CHECK" -eq 1 ]; then
@@ -189,10 +237,17 @@ if [ "$CHECK" -eq 1 ]; then
   wanted=()
   [ "$WANT_E2E" -eq 0 ] || wanted+=("$BIN/kube-apiserver-$KUBE_VERSION" "$BIN/etcd-$ETCD_VERSION")
   [ "$WANT_CERT_MANAGER" -eq 0 ] || wanted+=("$CERT_MANAGER_CONTROLLER" "$CERT_MANAGER_CAINJECTOR")
+  if [ "$WANT_NODE" -eq 1 ]; then
+    for name in $NODE_BINARIES; do wanted+=("$BIN/$name-$KUBE_VERSION"); done
+    wanted+=("$PAUSE_BIN" "$SMOKE_BIN")
+  fi
   for f in "${wanted[@]}"; do
     if [ ! -x "$f" ]; then log "missing: $f"; missing=1; fi
   done
   if [ ! -f "$CRDS/complete" ]; then log "missing: $CRDS"; missing=1; fi
+  if [ "$WANT_NODE" -eq 1 ]; then
+    bash "$(dirname "$0")/node-packages.sh" --check >/dev/null || missing=1
+  fi
   if [ "$missing" -ne 0 ]; then
     log "build them with: $build_command   (several minutes on 2 cores, needs Go and network)"
     exit 2
@@ -204,7 +259,16 @@ fi
 fetch_cert_manager_crds
 if [ "$WANT_E2E" -eq 1 ]; then
   build_etcd
-  build_kube_apiserver
+  if [ "$WANT_NODE" -eq 1 ]; then
+    bash "$(dirname "$0")/node-packages.sh" >/dev/null
+    # kube-apiserver too, so that a cold cache compiles the shared packages once for all five.
+    # shellcheck disable=SC2086
+    build_kube_binaries kube-apiserver $NODE_BINARIES
+    build_image_binaries
+    for name in $NODE_BINARIES; do log "$name version: $("$BIN/$name-$KUBE_VERSION" --version 2>&1 | head -1)"; done
+  else
+    build_kube_binaries kube-apiserver
+  fi
   log "kube-apiserver version: $("$BIN/kube-apiserver-$KUBE_VERSION" --version)"
   log "etcd version: $("$BIN/etcd-$ETCD_VERSION" --version | head -1)"
 fi

@@ -1,0 +1,3 @@
+module shoot-maintenance.local/smoke
+
+go 1.22
