@@ -40,7 +40,7 @@ function isExecutable(path: string): boolean {
  * cert-manager group CERT_MANAGER_VERSION, CERT_MANAGER_CONTROLLER, CERT_MANAGER_CAINJECTOR);
  * throws when any of the group is missing.
  */
-function cachedPaths(group: 'e2e' | 'cert-manager' = 'e2e'): Record<string, string> {
+function cachedPaths(group: 'e2e' | 'cert-manager' | 'node' = 'e2e'): Record<string, string> {
   const script = join(repoRoot(), 'scripts', 'test-cluster', 'build.sh');
   const buildCommand = group === 'e2e' ? 'npm run cluster:build' : `npm run cluster:build -- ${group}`;
   try {
@@ -144,4 +144,47 @@ export function resolveKubectl(minor: string | undefined): string {
 export function resolveBinaries(): ClusterBinaries {
   const servers = resolveServerBinaries();
   return { ...servers, kubectl: resolveKubectl(minorOf(servers.kubeApiserver)) };
+}
+
+/** What a one-node cluster runs besides kube-apiserver and etcd (`npm run cluster:build -- node`). */
+export interface NodeBinaries {
+  kubelet: string;
+  kubeControllerManager: string;
+  kubeScheduler: string;
+  kubeProxy: string;
+  /** Static binaries packed into the pause and smoke images. */
+  pauseBin: string;
+  smokeBin: string;
+  /** Debian's, installed by scripts/test-cluster/node-packages.sh. */
+  containerd: string;
+  ctr: string;
+  cniBinDir: string;
+}
+
+/** The node's binaries from the build cache (`build.sh --check node`); builds nothing. */
+export function resolveNodeBinaries(): NodeBinaries {
+  const found = cachedPaths('node');
+  const packages = (() => {
+    try {
+      const out = execFileSync('bash', [join(repoRoot(), 'scripts', 'test-cluster', 'node-packages.sh'), '--check'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      return Object.fromEntries(out.split('\n').map((l) => l.split('=')).filter((p) => p.length === 2)) as Record<string, string>;
+    } catch (err) {
+      throw new MissingBinariesError(((err as { stderr?: string }).stderr ?? '').trim());
+    }
+  })();
+  const bins: NodeBinaries = {
+    kubelet: found.KUBELET ?? '',
+    kubeControllerManager: found.KUBE_CONTROLLER_MANAGER ?? '',
+    kubeScheduler: found.KUBE_SCHEDULER ?? '',
+    kubeProxy: found.KUBE_PROXY ?? '',
+    pauseBin: found.PAUSE_BIN ?? '',
+    smokeBin: found.SMOKE_BIN ?? '',
+    containerd: packages.CONTAINERD ?? '',
+    ctr: packages.CTR ?? '',
+    cniBinDir: packages.CNI_BIN_DIR ?? '',
+  };
+  for (const [name, path] of Object.entries(bins)) {
+    if (path === '' || !existsSync(path)) throw new MissingBinariesError(`${name} not found: ${path || '(unset)'}; build with: npm run cluster:build -- node`);
+  }
+  return bins;
 }

@@ -35,6 +35,22 @@ export interface TestClusterOptions {
   binaries?: ClusterBinaries;
   /** How long to wait for /readyz (default 60 s). */
   readyTimeoutMs?: number;
+  /**
+   * Serve a real node (cluster:up --node): listen on and advertise `address` (the CNI bridge's
+   * gateway, never loopback: it becomes the endpoint of Service default/kubernetes), authorize
+   * with Node,RBAC, keep the ServiceAccount admission plugin, and hold a client certificate for
+   * calling kubelets.
+   */
+  node?: NodeControlPlaneOptions;
+}
+
+export interface NodeControlPlaneOptions {
+  /** The CNI bridge's gateway address, e.g. 10.88.0.1. */
+  address: string;
+  /** e.g. 10.0.0.0/24 */
+  serviceClusterIpRange: string;
+  /** The first address of that range (Service default/kubernetes), e.g. 10.0.0.1. */
+  firstServiceIp: string;
 }
 
 export interface TestCluster {
@@ -102,9 +118,36 @@ interface PkiFiles {
   servingKey: string;
   saPub: string;
   saKey: string;
+  kubeletClientCert: string;
+  kubeletClientKey: string;
 }
 
-function apiserverArgs(files: PkiFiles, dir: string, etcdClientPort: number, port: number): string[] {
+function apiserverArgs(files: PkiFiles, dir: string, etcdClientPort: number, port: number, node?: NodeControlPlaneOptions): string[] {
+  if (node) {
+    // As hack/local-up-cluster.sh runs it for a node, bound to the bridge gateway only.
+    return [
+      `--etcd-servers=http://127.0.0.1:${etcdClientPort}`,
+      `--cert-dir=${dir}`,
+      `--tls-cert-file=${files.servingCert}`,
+      `--tls-private-key-file=${files.servingKey}`,
+      `--secure-port=${port}`,
+      `--bind-address=${node.address}`,
+      `--advertise-address=${node.address}`,
+      `--service-cluster-ip-range=${node.serviceClusterIpRange}`,
+      '--authorization-mode=Node,RBAC',
+      `--client-ca-file=${files.caCert}`,
+      '--enable-admission-plugins=NodeRestriction',
+      '--service-account-issuer=https://kubernetes.default.svc',
+      '--service-account-jwks-uri=https://kubernetes.default.svc/openid/v1/jwks',
+      `--service-account-key-file=${files.saPub}`,
+      `--service-account-signing-key-file=${files.saKey}`,
+      `--kubelet-client-certificate=${files.kubeletClientCert}`,
+      `--kubelet-client-key=${files.kubeletClientKey}`,
+      `--kubelet-certificate-authority=${files.caCert}`,
+      '--kubelet-preferred-address-types=InternalIP',
+      '--allow-privileged=true',
+    ];
+  }
   return [
     `--etcd-servers=http://127.0.0.1:${etcdClientPort}`,
     `--cert-dir=${dir}`,
@@ -136,16 +179,22 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
   const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
 
   const [etcdClient, etcdPeer, apiserverPort] = (await freePorts(3)) as [number, number, number];
-  const server = `https://127.0.0.1:${apiserverPort}`;
+  const node = opts.node;
+  const server = `https://${node?.address ?? '127.0.0.1'}:${apiserverPort}`;
   log(`binaries: ${binaries.kubeApiserver}, ${binaries.etcd}, kubectl ${binaries.kubectl}`);
 
   const ca = createCertificateAuthority('shoot-maintenance-test-cluster-ca');
   const serving = createSignedCertificate(ca, {
     commonName: 'kube-apiserver',
-    dnsNames: ['localhost'],
-    ipAddresses: ['127.0.0.1'],
+    // For a node, also the names and the Service IP by which Pods reach it.
+    dnsNames: node
+      ? ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local']
+      : ['localhost'],
+    ipAddresses: node ? ['127.0.0.1', node.address, node.firstServiceIp] : ['127.0.0.1'],
     usage: 'server',
   });
+  // kube-apiserver's identity towards kubelets (logs, exec): kubelet authorizes it by webhook.
+  const kubeletClient = createSignedCertificate(ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client' });
   const admin = createSignedCertificate(ca, { commonName: 'admin', organizations: ['system:masters'], usage: 'client' });
   const sa = createRsaKeyPair();
   const files: PkiFiles = {
@@ -154,7 +203,11 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     servingKey: join(dir, 'apiserver.key'),
     saPub: join(dir, 'sa.pub'),
     saKey: join(dir, 'sa.key'),
+    kubeletClientCert: join(dir, 'apiserver-kubelet-client.crt'),
+    kubeletClientKey: join(dir, 'apiserver-kubelet-client.key'),
   };
+  writeFileSync(files.kubeletClientCert, kubeletClient.certPem);
+  writeFileSync(files.kubeletClientKey, kubeletClient.keyPem, { mode: 0o600 });
   writeFileSync(files.caCert, ca.certPem);
   writeFileSync(join(dir, 'ca.key'), ca.keyPem, { mode: 0o600 });
   writeFileSync(files.servingCert, serving.certPem);
@@ -185,7 +238,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     const apiserver = spawnLogged({
       name: 'kube-apiserver',
       command: binaries.kubeApiserver,
-      args: apiserverArgs(files, dir, etcdClient, apiserverPort),
+      args: apiserverArgs(files, dir, etcdClient, apiserverPort, node),
       logPath: join(dir, 'kube-apiserver.log'),
       detached: opts.detached,
     });

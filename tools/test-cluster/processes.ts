@@ -127,6 +127,15 @@ export function commandLineOf(pid: number): string | undefined {
   }
 }
 
+/** The argument vector of a PID (Linux /proc), or undefined when it is gone (a zombie's is empty). */
+export function argvOf(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+  } catch {
+    return undefined;
+  }
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** SIGTERM, then SIGKILL after `graceMs` if the process is still there. By PID only. */
