@@ -25,6 +25,7 @@ import { repoRoot, resolveKubectl } from '../../tools/test-cluster/binaries.js';
 import { diffHost, nodeProcesses, snapshotHost, zombieProcesses, type HostSnapshot } from '../../tools/test-cluster/host-state.js';
 import { runKubectl, type KubectlResult } from '../../tools/test-cluster/kubectl.js';
 import { NODE_NAME, type NodeState } from '../../tools/test-cluster/node.js';
+import { isAlive, isZombie } from '../../tools/test-cluster/processes.js';
 
 const log = (line: string) => process.stderr.write(`[node-smoke] ${line}\n`);
 const cli = join(repoRoot(), 'build', 'tools', 'test-cluster', 'cluster-cli.js');
@@ -321,7 +322,6 @@ describe('one-node cluster (cluster:up --node)', () => {
   }, 120_000);
 
   it('cluster:down stops everything and leaves the host as it was', async () => {
-    const binaries = state.processes.map((p) => p.binary);
     const down = await runCli(['down', '--state-dir', stateDir], 300_000);
     downDone = true;
     expect(down.stderr).toMatch(/host restored: no process, mount, cgroup, sysctl, iptables, link or route of the node left/);
@@ -330,9 +330,10 @@ describe('one-node cluster (cluster:up --node)', () => {
     const after = snapshotHost();
     const differences = diffHost(before, after);
     expect(differences).toEqual([]);
-    const procs = nodeProcesses([...binaries, '/usr/bin/containerd-shim-runc-v2'], state.dir);
-    expect(procs.filter((p) => p.state !== 'Z')).toEqual([]);
-    const newZombies = zombieProcesses().filter((p) => p.ppid === 1 && !zombiesBefore.has(p.pid));
+    expect(nodeProcesses(state.dir).filter((p) => p.state !== 'Z')).toEqual([]);
+    for (const p of state.processes) expect(isAlive(p.pid) && !isZombie(p.pid), `${p.name} (pid ${p.pid})`).toBe(false);
+    const ours = new Set(state.processes.map((p) => p.pid));
+    const newZombies = zombieProcesses().filter((p) => ours.has(p.pid) && !zombiesBefore.has(p.pid));
     log(`after down: no live process of the node; exited, not yet reaped by PID 1: ${newZombies.map((z) => `${z.pid} ${z.comm} (ppid ${z.ppid})`).join(', ') || 'none'}`);
     const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
     expect(mounts).not.toContain(state.dir);

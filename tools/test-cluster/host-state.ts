@@ -8,7 +8,7 @@
 // `cluster:down` restores from it and prints what still differs; the node smoke check compares a
 // snapshot of its own taken before `up` with the host after `down`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface HostSnapshot {
@@ -285,20 +285,22 @@ export function restoreFirewall(before: HostSnapshot, log: (line: string) => voi
   }
 }
 
-/** The processes whose executable or cgroup ties them to the node: [pid, state, argv0, why]. */
+/** A process of the node: how it is tied to it. */
 export interface NodeProcess {
   pid: number;
   state: string;
   argv0: string;
-  why: 'binary' | 'shim' | 'kubepods cgroup' | 'cluster dir in command line';
+  why: 'component' | 'shim' | 'kubepods cgroup';
 }
 
 /**
- * Live (or zombie) processes that belong to the node: argv[0] is one of `binaries`; or a
- * containerd shim whose -address is under `marker` (the cluster directory); or a process in a
- * kubepods cgroup (a container's); or any other command line naming `marker`.
+ * Live (or zombie) processes that belong to the node whose cluster directory is `clusterDir`:
+ * a component (its flags name that directory: etcd's data dir, every config and kubeconfig), a
+ * containerd shim (its -address is the node's containerd socket there), or a container's process
+ * (in a kubepods cgroup, which only the node's kubelet creates: cluster:up refuses to start
+ * when one exists). The same binaries run by others (e.g. e2e suites' kube-apiserver) are not.
  */
-export function nodeProcesses(binaries: string[], marker: string): NodeProcess[] {
+export function nodeProcesses(clusterDir: string): NodeProcess[] {
   const found: NodeProcess[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -315,18 +317,12 @@ export function nodeProcesses(binaries: string[], marker: string): NodeProcess[]
       continue;
     }
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    let exe = '';
-    try {
-      exe = readlinkSync(`/proc/${pid}/exe`);
-    } catch {
-      // zombies and kernel threads have no exe
-    }
     const argv0 = cmdline[0] ?? `(${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))})`;
+    const mentionsDir = cmdline.some((a) => a.includes(`${clusterDir}/`));
     let why: NodeProcess['why'] | undefined;
-    if (binaries.includes(argv0) || binaries.includes(exe)) why = 'binary';
-    else if (/containerd-shim/.test(argv0) && cmdline.some((a) => a.startsWith(`${marker}/`))) why = 'shim';
+    if (/containerd-shim/.test(argv0) && mentionsDir) why = 'shim';
+    else if (mentionsDir) why = 'component';
     else if (/kubepods/.test(cgroup)) why = 'kubepods cgroup';
-    else if (cmdline.some((a) => a.includes(marker))) why = 'cluster dir in command line';
     if (why !== undefined) found.push({ pid, state, argv0, why });
   }
   return found;

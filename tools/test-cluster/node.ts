@@ -623,9 +623,10 @@ export async function stopNode(state: NodeState, log: (line: string) => void): P
   await stop('containerd');
   // 3. containerd's shims (and anything in a kubepods cgroup) outlive it: stop them by PID,
   //    found by the cluster directory in their command line (-address) or their cgroup.
-  const ourBinaries = state.processes.map((p) => p.binary);
-  for (const p of nodeProcesses(ourBinaries, state.dir)) {
-    if (p.state === 'Z' || (p.why !== 'shim' && p.why !== 'kubepods cgroup')) continue;
+  //    Containers first, so that no shim is gone while its container still runs.
+  const strays = nodeProcesses(state.dir).filter((p) => p.state !== 'Z' && (p.why === 'shim' || p.why === 'kubepods cgroup'));
+  const ourPids = new Set([...state.processes.map((p) => p.pid), ...strays.map((p) => p.pid)]);
+  for (const p of [...strays.filter((p) => p.why === 'kubepods cgroup'), ...strays.filter((p) => p.why === 'shim')]) {
     await stopPid(p.pid, 3_000);
     log(`stopped ${p.argv0} (pid ${p.pid}, ${p.why})`);
   }
@@ -669,13 +670,11 @@ export async function stopNode(state: NodeState, log: (line: string) => void): P
   if (stillMounted.length === 0) rmSync(state.dir, { recursive: true, force: true });
   else log(`kept ${state.dir}: still mounted: ${stillMounted.join(', ')}`);
 
-  const leftovers = nodeProcesses(ourBinaries, state.dir);
-  // A zombie has no command line; its comm is the executable's name, cut to 15 characters.
-  const comms = new Set([...ourBinaries, 'containerd-shim-runc-v2', 'pause', 'smoke'].map((b) => basename(b).slice(0, 15)));
+  const leftovers = nodeProcesses(state.dir);
   return {
     differences: diffHost(state.host, snapshotHost()),
     leftovers: leftovers.filter((p) => p.state !== 'Z').map(({ pid, argv0, why }) => ({ pid, argv0, why })),
-    zombies: zombieProcesses().filter((z) => z.ppid === 1 && comms.has(z.comm)).map((z) => `${z.pid} ${z.comm}`),
+    zombies: zombieProcesses().filter((z) => ourPids.has(z.pid)).map((z) => `${z.pid} ${z.comm}`),
   };
 }
 

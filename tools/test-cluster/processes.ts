@@ -162,7 +162,7 @@ export async function stopPid(pid: number, graceMs = 5_000): Promise<void> {
 }
 
 /** A child that exited but was not yet reaped still answers kill(pid, 0). */
-function isZombie(pid: number): boolean {
+export function isZombie(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
