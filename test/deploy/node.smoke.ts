@@ -2,6 +2,8 @@
 // it: the CLI starts it in a state directory of its own, real kubectl drives it, and the CLI
 // stops it. Proves, in order:
 //   - the Node is Ready (kubelet on cgroup v1 with containerd, CNI bridge, kube-proxy);
+//   - every listener of the node is on 127.0.0.1 or the bridge gateway, the isolation rules and
+//     the Service route to the bridge are in place;
 //   - a Deployment of a locally built image (smoke, imported into containerd, never pulled), under
 //     the namespace's `restricted` Pod Security enforcement with readOnlyRootFilesystem, runs and
 //     passes its readiness probe, while a privileged Pod is rejected there;
@@ -132,6 +134,30 @@ describe('one-node cluster (cluster:up --node)', () => {
     log(r.stdout.trim());
     const ready = await kubectl(['get', 'node', NODE_NAME, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status} {.status.nodeInfo.kubeletVersion} {.status.nodeInfo.containerRuntimeVersion} {.status.addresses[0].address}']);
     expect(ready.stdout).toMatch(/^True v1\.33\.13 containerd:\/\/\S+ 10\.88\.0\.1$/);
+  });
+
+  it('listens only on loopback and the bridge gateway, and forwards only within the bridge', () => {
+    // Every TCP/UDP listener of the node's processes (kcm and the scheduler serve nothing);
+    // ss names a process by its comm, the executable's name cut to 15 characters.
+    const pids = new Set(nodeProcesses(state.dir).map((p) => p.pid));
+    const listeners = execFileSync('ss', ['-Hltunp'])
+      .toString()
+      .split('\n')
+      .filter((l) => [...l.matchAll(/pid=(\d+)/g)].some((m) => pids.has(Number(m[1]))))
+      .map((l) => {
+        const [proto, , , , local] = l.split(/\s+/);
+        const proc = /\(\("([^"]+)"/.exec(l)?.[1] ?? '?';
+        return { proto, local: local as string, proc };
+      });
+    log(`listeners: ${listeners.map((l) => `${l.proc} ${l.proto} ${l.local}`).join(', ')}`);
+    expect(listeners.map((l) => l.proc)).toEqual(expect.arrayContaining(['etcd-v3.6.16', 'kube-apiserver-', 'kubelet-v1.33.1', 'kube-proxy-v1.3', 'containerd']));
+    for (const l of listeners) expect(l.local, `${l.proc} ${l.proto}`).toMatch(/^(127\.0\.0\.1|10\.88\.0\.1|\[::1\]):\d+$/);
+    const mangle = execFileSync('iptables', ['-t', 'mangle', '-S']).toString();
+    expect(mangle).toContain('-A FORWARD -j SHOOTM-FORWARD');
+    expect(mangle).toContain('-A SHOOTM-FORWARD -i shootm0 -o shootm0 -j RETURN');
+    expect(mangle).toContain('-A SHOOTM-FORWARD -i shootm0 -j DROP');
+    expect(mangle).toContain('-A INPUT -d 10.88.0.0/16 -j SHOOTM-INPUT');
+    expect(execFileSync('ip', ['route', 'get', '10.0.0.200']).toString()).toMatch(/dev shootm0 src 10\.88\.0\.1/);
   });
 
   it('runs a Deployment of a locally built image under restricted Pod Security, behind a ClusterIP Service', async () => {
