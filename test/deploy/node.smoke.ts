@@ -233,6 +233,14 @@ describe('one-node cluster (cluster:up --node)', () => {
       expect(pod.status.containerStatuses[0]?.ready).toBe(true);
       expect(pod.spec.containers[0]?.securityContext.readOnlyRootFilesystem).toBe(true);
     }
+    // kube-controller-manager's endpoint and endpointslice controllers list both Pods.
+    const endpoints = await eventually('Endpoints and EndpointSlice of Service smoke', 30, async () => {
+      const ep = (await kubectl(['get', 'endpoints', 'smoke', '-n', NS, '-o', 'jsonpath={.subsets[*].addresses[*].ip}'])).stdout.trim().split(' ');
+      const slice = (await kubectl(['get', 'endpointslices', '-n', NS, '-l', 'kubernetes.io/service-name=smoke', '-o', 'jsonpath={.items[*].endpoints[*].addresses[*]}'])).stdout.trim().split(' ');
+      return ep.length === 2 && slice.length === 2 ? { ep, slice } : undefined;
+    });
+    expect([...endpoints.ep].sort()).toEqual(pods.items.map((p) => p.status.podIP).sort());
+    expect([...endpoints.slice].sort()).toEqual(pods.items.map((p) => p.status.podIP).sort());
     // The enforcement is real: a privileged Pod is refused in this namespace.
     const privileged = await kubectl(['run', 'privileged', '-n', NS, `--image=${image}`, '--image-pull-policy=Never', '--privileged']);
     expect(privileged.code).not.toBe(0);

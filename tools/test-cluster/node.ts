@@ -443,7 +443,7 @@ export async function startNode(opts: StartNodeOptions): Promise<StartedNode> {
   const proxy = spawn('kube-proxy', bins.kubeProxy, [`--config=${proxyConfig}`]);
   log(`kube-proxy started (pid ${proxy.pid}, iptables mode)`);
 
-  const kubectl = (args: string[]) => runKubectl(cluster.kubectlPath, cluster.kubeconfigPath, args);
+  const kubectl = (args: string[]) => runKubectl(cluster.kubectlPath, cluster.kubeconfigPath, ['--request-timeout=10s', ...args]);
   const dead = () => {
     for (const p of [kcm, scheduler, containerd, kubelet, proxy]) {
       const r = alive(p)();
@@ -577,7 +577,7 @@ export async function stopNode(state: NodeState, log: (line: string) => void): P
   await stop('kube-controller-manager');
   await stop('kube-scheduler');
   if (apiserver && isOurs(apiserver) && kubelet && isOurs(kubelet) && state.kubectlPath && state.kubeconfigPath) {
-    const kubectl = (args: string[]) => runKubectl(state.kubectlPath as string, state.kubeconfigPath as string, args);
+    const kubectl = (args: string[]) => runKubectl(state.kubectlPath as string, state.kubeconfigPath as string, ['--request-timeout=10s', ...args]);
     await kubectl(['delete', 'pods', '--all', '--all-namespaces', '--grace-period=1', '--wait=false']);
     const deadline = Date.now() + 90_000;
     let left = '';
