@@ -55,12 +55,16 @@ async function up(base: string, withCrds: boolean, withCertManager: boolean, nod
   const dir = join(base, 'cluster');
   rmSync(dir, { recursive: true, force: true });
   if (node) {
-    if (withCertManager) throw new Error('--node with --cert-manager is not supported yet');
     const save = (state: NodeState) => writeFileSync(statePathIn(base), `${JSON.stringify(state, null, 2)}\n`);
     let started;
     try {
       started = await startNode({ dir, log, save });
       if (withCrds) await installCrds(started.cluster, { log });
+      if (withCertManager) {
+        const certManager = await startCertManager({ cluster: started.cluster, detached: true, log });
+        for (const c of [certManager.controller, certManager.cainjector]) started.state.processes.push({ name: c.name, pid: c.pid, binary: c.binary });
+        save(started.state);
+      }
     } catch (err) {
       log(`cluster:up --node failed: ${err instanceof Error ? err.message : String(err)}`);
       log('tearing down what was started');

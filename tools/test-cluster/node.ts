@@ -36,7 +36,8 @@ import {
   zombieProcesses,
 } from './host-state.js';
 import { runKubectl } from './kubectl.js';
-import { importImage, writeOciArchive } from './oci-image.js';
+import { importIntoContainerd } from '../image/containerd-import.js';
+import { archiveLayout, writeOciLayout } from '../image/oci-layout.js';
 import { argvOf, isAlive, spawnLogged, stopPid, tailOf } from './processes.js';
 
 export const BRIDGE = 'shootm0';
@@ -46,6 +47,8 @@ export const SERVICE_CIDR = '10.0.0.0/24';
 export const FIRST_SERVICE_IP = '10.0.0.1';
 export const NODE_NAME = 'shoot-maintenance-node';
 const CNI_NETWORK = 'shoot-maintenance';
+/** The processes startNode starts (stopNode stops them in its own order, any others first). */
+const NODE_COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'containerd', 'kubelet', 'kube-proxy'];
 const MANGLE_FORWARD = 'SHOOTM-FORWARD';
 const MANGLE_INPUT = 'SHOOTM-INPUT';
 const PATH_ENV = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -233,25 +236,34 @@ function cniConflist(ipamDir: string): string {
   );
 }
 
-/** Builds the pause and smoke images (OCI layouts written here) and imports them. */
-async function importNodeImages(bins: NodeBinaries, dir: string, ctr: string, address: string, log: (l: string) => void): Promise<Record<string, string>> {
+/**
+ * The pause and smoke images: each one static binary, written as an OCI layout and archive by the
+ * image tooling (tools/image/, as `npm run image:build` does for the project's image) and imported
+ * into the node's containerd.
+ */
+async function importNodeImages(bins: NodeBinaries, dir: string, address: string, log: (l: string) => void): Promise<Record<string, string>> {
   const images: Record<string, string> = {};
   const specs = [
     // The tag is the source hash in the binary's file name: a changed source is a new name, so
     // CRI's name cache never serves a stale image.
-    { key: 'pause', bin: bins.pauseBin, file: 'pause', user: '65535:65535', entrypoint: ['/pause'] },
-    { key: 'smoke', bin: bins.smokeBin, file: 'smoke', user: '65532:65532', entrypoint: ['/smoke', 'serve'] },
+    { key: 'pause', bin: bins.pauseBin, user: '65535:65535', entrypoint: ['/pause'] },
+    { key: 'smoke', bin: bins.smokeBin, user: '65532:65532', entrypoint: ['/smoke', 'serve'] },
   ];
   for (const spec of specs) {
-    const tag = basename(spec.bin).slice(spec.key.length + 1);
-    const name = `localhost/${spec.key}:${tag}`;
-    const rootfs = join(dir, `${spec.key}-rootfs`);
-    mkdirSync(rootfs, { recursive: true });
-    writeFileSync(join(rootfs, spec.file), readFileSync(spec.bin), { mode: 0o755 });
-    const archive = await writeOciArchive({ rootfsDir: rootfs, name, config: { user: spec.user, entrypoint: spec.entrypoint }, outPath: join(dir, `${spec.key}.oci.tar`) });
-    rmSync(rootfs, { recursive: true, force: true });
-    const out = importImage(ctr, address, archive.path);
-    log(`image ${name} imported (${archive.manifestDigest.slice(0, 19)}…): ${out.split('\n').pop() ?? ''}`);
+    const name = `localhost/${spec.key}:${basename(spec.bin).slice(spec.key.length + 1)}`;
+    const layout = join(dir, `${spec.key}-oci`);
+    const written = await writeOciLayout(layout, {
+      architecture: 'amd64',
+      os: 'linux',
+      name,
+      config: { User: spec.user, Env: [`PATH=${PATH_ENV}`], Entrypoint: spec.entrypoint, WorkingDir: '/' },
+      layers: [{ entries: [{ type: 'file', path: spec.key, mode: 0o755, content: { fromFile: spec.bin } }], createdBy: `COPY ${basename(spec.bin)} /${spec.key}` }],
+    });
+    const archive = `${layout}.tar`;
+    await archiveLayout(layout, archive);
+    rmSync(layout, { recursive: true, force: true });
+    importIntoContainerd(archive, address, name, written.manifest.digest, () => undefined);
+    log(`image ${name} imported into containerd (${written.manifest.digest.slice(0, 19)}…)`);
     images[spec.key] = name;
   }
   return images;
@@ -359,7 +371,7 @@ export async function startNode(opts: StartNodeOptions): Promise<StartedNode> {
     }
   }, alive(containerd));
   log(`containerd ready (pid ${containerd.pid}) on ${address}`);
-  state.images = await importNodeImages(bins, nodeDir, bins.ctr, address, log);
+  state.images = await importNodeImages(bins, nodeDir, address, log);
   save();
   if (state.images.pause !== pauseName) throw new Error(`pause image ${state.images.pause} is not the sandbox_image ${pauseName}`);
   write(join(cdDir, 'cni-conf', '10-shoot-maintenance.conflist'), cniConflist(join(nodeDir, 'cni-ipam')));
@@ -573,6 +585,8 @@ export async function stopNode(state: NodeState, log: (line: string) => void): P
   };
   const apiserver = byName.get('kube-apiserver');
   const kubelet = byName.get('kubelet');
+  // 0. What was started on top of the node (cluster:up --node --cert-manager), last first.
+  for (const proc of [...state.processes].reverse()) if (!NODE_COMPONENTS.includes(proc.name)) await stop(proc.name);
   // 1. No new Pods, then the kubelet tears the Pods down (containers, CNI DEL, volume unmounts).
   await stop('kube-controller-manager');
   await stop('kube-scheduler');
