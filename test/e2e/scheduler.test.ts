@@ -150,9 +150,12 @@ describe('scheduler, one replica', () => {
     const name = 'long-window';
     const effectiveEnd = Date.now() + 25 * 60_000;
     await must(applyYaml(shootYaml({ name, namespace, window: windowEndingIn(25 * 60), annotations: { 'gardener.cloud/operation': 'maintain' } })));
+    // The run is over only once its record annotation is removed too (its last write): reading
+    // earlier would take that removal for a second run.
     const before = await waitFor(async () => {
       const s = await shootOf(name, namespace);
-      return s.status?.lastMaintenance && !s.metadata.annotations?.['gardener.cloud/operation'] ? s : undefined;
+      const a = s.metadata.annotations ?? {};
+      return s.status?.lastMaintenance && !a['gardener.cloud/operation'] && !a['maintenance.gardener.cloud/last-maintenance'] ? s : undefined;
     }, 30_000, 300);
     await stopPid(scheduler.process.pid);
     // SIGTERM released the lease (a failed get throws instead of reading as released).
