@@ -11,7 +11,8 @@
 //     Service; a confined change held (Warning, generation unchanged); `maintain` on an outdated
 //     Shoot → the scheduler Pod maintains it (lastMaintenance Succeeded, version, Event);
 //   - under a bounded loop of ≥ 200 Shoot writes: a webhook Pod deleted → 0 failed writes; a
-//     rolling restart of the webhook Deployment → 0 failed writes;
+//     rolling restart of the webhook Deployment → 0 failed writes; a forced certificate renewal
+//     (cmctl renew's Issuing condition) → 0 failed writes, then the Service serves the new serial;
 //   - the scheduler leader Pod deleted → the standby takes the Lease (time printed, not asserted)
 //     and a Shoot asked to be maintained is maintained exactly once;
 //   - each ServiceAccount may do what it needs and none of a list of things it must not
@@ -19,9 +20,11 @@
 // Runs as root (the node). Brings the node up in beforeAll and down in afterAll, also on failure.
 // Missing binaries fail the file at load time with the command that builds them.
 import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, resolveCertManagerBinaries, resolveNodeBinaries, resolveServerBinaries } from '../../tools/test-cluster/binaries.js';
 import type { KubectlResult } from '../../tools/test-cluster/kubectl.js';
@@ -208,6 +211,24 @@ async function writeLoop(shoot: string, disturb: () => Promise<void>, o = { min:
   for (const f of failures.slice(0, 5)) log(`  ${f}`);
   if (!done) throw new Error(`the disturbance did not finish within the write loop's ${o.timeoutMs} ms / ${o.max} writes`);
   return { attempted, failures, seconds };
+}
+
+/** The serial number of the certificate the webhook Service serves (TLS from the host to its ClusterIP, as kube-apiserver connects). */
+async function servedSerial(): Promise<string> {
+  const ip = (await must(['-n', NS, 'get', 'service', WEBHOOK, '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: ip, port: 443, servername: `${WEBHOOK}.${NS}.svc`, rejectUnauthorized: false, timeout: 5_000 }, () => {
+      const serial = socket.getPeerCertificate().serialNumber;
+      socket.end();
+      resolve(serial.toUpperCase());
+    });
+    socket.once('timeout', () => socket.destroy(new Error(`TLS to ${ip}:443 timed out`)));
+    socket.once('error', reject);
+  });
+}
+async function secretSerial(): Promise<string> {
+  const crt = (await must(['-n', NS, 'get', 'secret', `${WEBHOOK}-tls`, '-o', 'jsonpath={.data.tls\\.crt}'])).trim();
+  return new X509Certificate(Buffer.from(crt, 'base64')).serialNumber.toUpperCase();
 }
 
 beforeAll(async () => {
@@ -405,6 +426,31 @@ describe('faults under load', () => {
     const after = (await pods(WEBHOOK)).filter(isReady).map((p) => p.metadata.name);
     expect(after).toHaveLength(2);
     for (const n of after) expect(before).not.toContain(n);
+    expect(attempted).toBeGreaterThanOrEqual(200);
+    expect(failures).toEqual([]);
+  });
+
+  it('a forced certificate renewal during ≥ 200 Shoot writes: 0 failed writes, then the Service serves the new certificate', async () => {
+    const oldSerial = await secretSerial();
+    expect(await servedSerial()).toBe(oldSerial);
+    const revision = Number((await must(['-n', NS, 'get', 'certificate', WEBHOOK, '-o', 'jsonpath={.status.revision}'])).trim());
+    const generation = Number((await must(['-n', NS, 'get', 'certificate', WEBHOOK, '-o', 'jsonpath={.metadata.generation}'])).trim());
+    let newSerial = '';
+    const { attempted, failures } = await writeLoop('confined', async () => {
+      // As `cmctl renew` does it: the Issuing condition on the Certificate's status.
+      const condition = { type: 'Issuing', status: 'True', reason: 'ManuallyTriggered', message: 'Certificate re-issuance manually triggered', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), observedGeneration: generation };
+      log(`renewing certificate/${WEBHOOK} (revision ${revision})`);
+      await must(['-n', NS, 'patch', 'certificate', WEBHOOK, '--subresource=status', '--type=json', '-p', JSON.stringify([{ op: 'add', path: '/status/conditions/-', value: condition }])]);
+      await must(['-n', NS, 'wait', `--for=jsonpath={.status.revision}=${revision + 1}`, '--timeout=90s', `certificate/${WEBHOOK}`], undefined, 100_000);
+      newSerial = await secretSerial();
+      log(`revision ${revision + 1} issued: serial ${oldSerial} -> ${newSerial}`);
+      const t = Date.now();
+      // kubelet refreshes the mounted Secret on its own sync; the webhook reloads it from disk.
+      await waitFor(`the webhook Service to serve serial ${newSerial}`, 180_000, async () => ((await servedSerial()) === newSerial ? true : undefined), async () => `served: ${await servedSerial()}`);
+      log(`the Service serves the new certificate ${((Date.now() - t) / 1000).toFixed(1)} s after issuance`);
+    });
+    expect(newSerial).not.toBe(oldSerial);
+    expect(await servedSerial()).toBe(newSerial);
     expect(attempted).toBeGreaterThanOrEqual(200);
     expect(failures).toEqual([]);
   });
