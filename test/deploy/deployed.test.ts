@@ -29,6 +29,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, resolveCertManagerBinaries, resolveNodeBinaries, resolveServerBinaries } from '../../tools/test-cluster/binaries.js';
 import type { KubectlResult } from '../../tools/test-cluster/kubectl.js';
 import type { NodeState } from '../../tools/test-cluster/node.js';
+import { shootYaml as e2eShootYaml } from '../e2e/scheduler-support.js';
 
 // At load time: a failing beforeAll would report the tests as skipped.
 resolveServerBinaries();
@@ -128,37 +129,9 @@ async function pods(app: string): Promise<PodJson[]> {
 const leaseHolder = async () => (await must(['-n', NS, 'get', 'lease', SCHEDULER, '-o', 'jsonpath={.spec.holderIdentity}'])).trim();
 
 const pad = (n: number) => String(n).padStart(2, '0');
+/** The e2e suite's Shoot (test/e2e/scheduler-support.ts) in this suite's namespace and profile. */
 function shootYaml(name: string, o: { version: string; begin: string; end: string; confine?: boolean; image?: string }): string {
-  return `apiVersion: core.gardener.cloud/v1beta1
-kind: Shoot
-metadata:
-  name: ${name}
-  namespace: ${SHOOT_NS}
-spec:
-  cloudProfileName: local
-  region: local
-  kubernetes:
-    version: ${o.version}
-  maintenance:
-    confineSpecUpdateRollout: ${o.confine ?? false}
-    autoUpdate:
-      kubernetesVersion: true
-      machineImageVersion: true
-    timeWindow:
-      begin: "${o.begin}"
-      end: "${o.end}"
-  provider:
-    type: local
-    workers:
-      - name: worker
-        machine:
-          type: m5.large
-          image:
-            name: gardenlinux
-            version: ${o.image ?? '1592.4.0'}
-        minimum: 1
-        maximum: 2
-`;
+  return e2eShootYaml({ name, namespace: SHOOT_NS, cloudProfile: 'local', window: { begin: o.begin, end: o.end }, version: o.version, image: o.image ?? '1592.4.0', ...(o.confine === undefined ? {} : { confine: o.confine }) });
 }
 /** A one-hour window starting on the hour, three hours from now (never now). */
 function windowAhead(): { begin: string; end: string; startsAt: Date } {

@@ -46,6 +46,9 @@ export function shootYaml(o: {
   confine?: boolean;
   maximum?: number;
   annotations?: Record<string, string>;
+  /** Defaults: 1.32.0 and gardenlinux 1592.3.0, both outdated in examples/cloudprofile.yaml. */
+  version?: string;
+  image?: string;
 }): string {
   const annotations = Object.entries(o.annotations ?? {})
     .map(([k, v]) => `\n    ${k}: "${v}"`)
@@ -59,7 +62,7 @@ spec:
   cloudProfileName: ${o.cloudProfile}
   region: local
   kubernetes:
-    version: 1.32.0
+    version: ${o.version ?? '1.32.0'}
   maintenance:
     confineSpecUpdateRollout: ${o.confine ?? false}
     autoUpdate:
@@ -76,7 +79,7 @@ spec:
           type: m5.large
           image:
             name: gardenlinux
-            version: 1592.3.0
+            version: ${o.image ?? '1592.3.0'}
         minimum: 1
         maximum: ${o.maximum ?? 2}
 `;
