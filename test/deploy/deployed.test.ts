@@ -12,8 +12,9 @@
 //     Shoot → the scheduler Pod maintains it (lastMaintenance Succeeded, version, Event);
 //   - under a bounded loop of ≥ 200 Shoot writes: a webhook Pod deleted → 0 failed writes; a
 //     rolling restart of the webhook Deployment → 0 failed writes; a forced certificate renewal
-//     (cmctl renew's Issuing condition) → 0 failed writes, then the Service serves the new serial;
-//   - the scheduler leader Pod deleted → the standby takes the Lease (time printed, not asserted)
+//     (cmctl renew's Issuing condition) → 0 failed writes, then each webhook Pod serves the new serial;
+//   - the scheduler leader Pod deleted → the standby takes the Lease within the lease duration (by
+//     the Lease's acquireTime against the last renewTime seen before the delete)
 //     and a Shoot asked to be maintained is maintained exactly once;
 //   - each ServiceAccount may do what it needs and none of a list of things it must not
 //     (`kubectl auth can-i --as=system:serviceaccount:…`).
@@ -119,8 +120,8 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
 
 interface PodJson {
   metadata: { name: string; deletionTimestamp?: string };
-  spec: { securityContext?: { runAsUser?: number; runAsNonRoot?: boolean }; containers: { securityContext?: { readOnlyRootFilesystem?: boolean; runAsUser?: number } }[] };
-  status: { phase?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { ready: boolean; restartCount: number }[] };
+  spec: { securityContext?: { runAsUser?: number; runAsNonRoot?: boolean }; containers: { securityContext?: { readOnlyRootFilesystem?: boolean; runAsUser?: number }; ports?: { name?: string; containerPort: number }[] }[] };
+  status: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { ready: boolean; restartCount: number }[] };
 }
 const isReady = (p: PodJson) => !p.metadata.deletionTimestamp && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 async function pods(app: string): Promise<PodJson[]> {
@@ -186,18 +187,32 @@ async function writeLoop(shoot: string, disturb: () => Promise<void>, o = { min:
   return { attempted, failures, seconds };
 }
 
-/** The serial number of the certificate the webhook Service serves (TLS from the host to its ClusterIP, as kube-apiserver connects). */
-async function servedSerial(): Promise<string> {
-  const ip = (await must(['-n', NS, 'get', 'service', WEBHOOK, '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+/** The serial number of the certificate served at `host:port` (TLS as kube-apiserver connects: SNI of the Service's DNS name). */
+function serialAt(host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: ip, port: 443, servername: `${WEBHOOK}.${NS}.svc`, rejectUnauthorized: false, timeout: 5_000 }, () => {
+    const socket = connect({ host, port, servername: `${WEBHOOK}.${NS}.svc`, rejectUnauthorized: false, timeout: 5_000 }, () => {
       const serial = socket.getPeerCertificate().serialNumber;
       socket.end();
       resolve(serial.toUpperCase());
     });
-    socket.once('timeout', () => socket.destroy(new Error(`TLS to ${ip}:443 timed out`)));
+    socket.once('timeout', () => socket.destroy(new Error(`TLS to ${host}:${port} timed out`)));
     socket.once('error', reject);
   });
+}
+/** The serial the webhook Service serves (its ClusterIP, through kube-proxy: one of the Pods). */
+async function servedSerial(): Promise<string> {
+  const ip = (await must(['-n', NS, 'get', 'service', WEBHOOK, '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+  return serialAt(ip, 443);
+}
+/**
+ * The serial each Ready webhook Pod serves, by Pod name (its Pod IP and container port): the
+ * Service picks one Pod per connection, so only asking every Pod tells that all have the new one.
+ */
+async function podSerials(): Promise<Record<string, string>> {
+  const ready = (await pods(WEBHOOK)).filter(isReady);
+  const httpsPort = (p: PodJson) => p.spec.containers.flatMap((c) => c.ports ?? []).find((port) => port.name === 'https')?.containerPort as number;
+  const entries = await Promise.all(ready.map(async (p) => [p.metadata.name, await serialAt(p.status.podIP as string, httpsPort(p))] as const));
+  return Object.fromEntries(entries);
 }
 async function secretSerial(): Promise<string> {
   const crt = (await must(['-n', NS, 'get', 'secret', `${WEBHOOK}-tls`, '-o', 'jsonpath={.data.tls\\.crt}'])).trim();
@@ -403,7 +418,7 @@ describe('faults under load', () => {
     expect(failures).toEqual([]);
   });
 
-  it('a forced certificate renewal during ≥ 200 Shoot writes: 0 failed writes, then the Service serves the new certificate', async () => {
+  it('a forced certificate renewal during ≥ 200 Shoot writes: 0 failed writes, then both webhook Pods serve the new certificate', async () => {
     const oldSerial = await secretSerial();
     expect(await servedSerial()).toBe(oldSerial);
     const revision = Number((await must(['-n', NS, 'get', 'certificate', WEBHOOK, '-o', 'jsonpath={.status.revision}'])).trim());
@@ -418,11 +433,16 @@ describe('faults under load', () => {
       newSerial = await secretSerial();
       log(`revision ${revision + 1} issued: serial ${oldSerial} -> ${newSerial}`);
       const t = Date.now();
-      // kubelet refreshes the mounted Secret on its own sync; the webhook reloads it from disk.
-      await waitFor(`the webhook Service to serve serial ${newSerial}`, 180_000, async () => ((await servedSerial()) === newSerial ? true : undefined), async () => `served: ${await servedSerial()}`);
-      log(`the Service serves the new certificate ${((Date.now() - t) / 1000).toFixed(1)} s after issuance`);
+      // kubelet refreshes the mounted Secret on its own sync (per Pod, not at the same moment);
+      // each webhook Pod reloads it from disk.
+      const allNew = (served: Record<string, string>) => Object.keys(served).length === 2 && Object.values(served).every((s) => s === newSerial);
+      await waitFor(`both webhook Pods to serve serial ${newSerial}`, 180_000, async () => (allNew(await podSerials()) ? true : undefined), async () => `served: ${JSON.stringify(await podSerials())}`);
+      log(`both webhook Pods serve the new certificate ${((Date.now() - t) / 1000).toFixed(1)} s after issuance`);
     });
     expect(newSerial).not.toBe(oldSerial);
+    const served = await podSerials();
+    expect(Object.keys(served)).toHaveLength(2);
+    for (const serial of Object.values(served)) expect(serial).toBe(newSerial);
     expect(await servedSerial()).toBe(newSerial);
     expect(attempted).toBeGreaterThanOrEqual(200);
     expect(failures).toEqual([]);
@@ -432,14 +452,23 @@ describe('faults under load', () => {
     const leader = await leaseHolder();
     const standby = (await pods(SCHEDULER)).map((p) => p.metadata.name).find((n) => n !== leader);
     expect(standby, `a standby next to ${leader}`).toBeDefined();
+    type Lease = { spec: { holderIdentity?: string; leaseDurationSeconds: number; acquireTime?: string; renewTime?: string } };
+    const lease = () => json<Lease>(['-n', NS, 'get', 'lease', SCHEDULER]);
+    const before = (await lease()).spec;
     const t = Date.now();
     await must(['-n', NS, 'delete', 'pod', leader, '--wait=false']);
     const holder = await waitFor(`the standby ${standby} to take the Lease from ${leader}`, 120_000, async () => {
       const h = await leaseHolder();
       return h !== leader && h !== '' ? h : undefined;
     });
-    log(`Lease taken over by ${holder} ${((Date.now() - t) / 1000).toFixed(1)} s after deleting the leader ${leader}`);
+    const after = (await lease()).spec;
+    // Within the lease duration, by the Lease's own record: the new holder's acquireTime is at
+    // most leaseDurationSeconds after the last renewal seen before the delete (the old leader
+    // releases the Lease as it shuts down, so the standby need not wait for it to expire).
+    const takeoverMs = Date.parse(after.acquireTime as string) - Date.parse(before.renewTime as string);
+    log(`Lease taken over by ${holder}: acquireTime ${(takeoverMs / 1000).toFixed(1)} s after ${leader}'s last renewal seen (lease duration ${before.leaseDurationSeconds} s); ${((Date.now() - t) / 1000).toFixed(1)} s after the delete`);
     expect(holder).toBe(standby);
+    expect(takeoverMs).toBeLessThanOrEqual(before.leaseDurationSeconds * 1000);
     await maintainOnce('after-takeover');
     // The replacement Pod comes up as the new standby; still one maintenance.
     const r = await kubectl(['-n', NS, 'rollout', 'status', `deployment/${SCHEDULER}`, '--timeout=2m'], undefined, 130_000);
