@@ -73,6 +73,8 @@ async function up(base: string, withCrds: boolean, withCertManager: boolean, nod
     }
     log(`up: ${started.cluster.server}, Node Ready (logs in ${dir}); stop with: npm run cluster:down`);
     log(`kubectl matching the server: ${started.cluster.kubectlPath}`);
+    // Nothing is pulled on this node: images reach its containerd this way.
+    if (started.state.containerdAddress) log(`images: npm run image:build -- --import ${started.state.containerdAddress}`);
     process.stdout.write(`export KUBECONFIG=${started.cluster.kubeconfigPath}\n`);
     return;
   }
