@@ -30,6 +30,7 @@ import {
   parseOperations,
   TASKS_ANNOTATION,
 } from './operations.js';
+import { applyMinorBoundaryCleanups } from './minor-boundary-cleanups.js';
 import { jsonEqual } from './json.js';
 import { PENDING_SPEC_ANNOTATION, withPendingSpecApplied } from './rollout.js';
 import { type LastMaintenance, type Shoot, type Worker, annotationsOf, deepCopy, workersOf } from './shoot.js';
@@ -340,6 +341,8 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
   const controlPlane = kubernetesOutcome(decide(preMaintenanceVersion));
   if (controlPlane && 'to' in controlPlane.change) shoot.spec.kubernetes = { ...shoot.spec.kubernetes, version: controlPlane.change.to };
   const controlPlaneVersion = shoot.spec.kubernetes.version ?? '';
+  // Fields the new minor no longer accepts (Gardener's clean-ups after maintainKubernetesVersion).
+  const cleanups = applyMinorBoundaryCleanups(shoot, preMaintenanceVersion, controlPlaneVersion);
 
   // 3. Worker-pool Kubernetes versions, never above the (maintained) control plane.
   const kubernetesChanges = new Map<string, KubernetesChange>();
@@ -361,7 +364,7 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
 
   // 4. Operation annotations and tasks.
   const operation = maintainOperation(shoot);
-  const operations = operation === '' ? [] : [`Added "${operation}" operation annotation`];
+  const operations = [...cleanups, ...(operation === '' ? [] : [`Added "${operation}" operation annotation`])];
   const tasksAdded = maintainTasks(shoot, options);
 
   const results: MaintenanceResults = {
