@@ -23,7 +23,10 @@ export function validateCloudProfileReview(request: AdmissionRequest, deps: Admi
     // The read objects are copies, so defaulting may change them.
     const profile = defaultCloudProfile(read.object);
     const old = readOld ? defaultCloudProfile(readOld.object) : undefined;
-    const errors = validateCloudProfile(profile, old);
+    const errors = validateCloudProfile(profile, old, {
+      lifecycleFeatureGate: deps.versionClassificationLifecycle === true,
+      now: deps.now(),
+    });
     if (errors.length > 0) return deniedResponse(request.uid, { resource: 'cloudprofiles', name, errors });
     return allowedResponse(request.uid);
   });

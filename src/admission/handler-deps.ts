@@ -35,6 +35,8 @@ export interface AdmissionDeps {
   /** Usernames whose updates release a held spec (the scheduler's own identity). */
   schedulerUsers: readonly string[];
   expiryWarningDays: number;
+  /** Gardener's `VersionClassificationLifecycle` gate (`--feature-gates`): lifecycles pass CloudProfile validation. Default off. */
+  versionClassificationLifecycle?: boolean;
   /** The request's logger (a child carrying the review uid); errors are logged here. */
   log?: AdmissionLog;
 }

@@ -41,3 +41,34 @@ export function onStopSignals(stop: (signal: NodeJS.Signals) => void): void {
   process.on('SIGTERM', () => once('SIGTERM'));
   process.on('SIGINT', () => once('SIGINT'));
 }
+
+/** The feature gates this project knows, with their defaults (gardener/gardener pkg/features/features.go). */
+export const FEATURE_GATE_DEFAULTS = { VersionClassificationLifecycle: false } as const;
+
+export type FeatureGateName = keyof typeof FEATURE_GATE_DEFAULTS;
+export type FeatureGates = Record<FeatureGateName, boolean>;
+
+/** `--feature-gates Name=true|false[,Name=…]` (Kubernetes' syntax, component-base featuregate.Set);
+ *  undefined gives the defaults. An unknown name or a value other than true/false is an error naming the known gates. */
+export function parseFeatureGates(value: string | undefined): FeatureGates {
+  const gates: FeatureGates = { ...FEATURE_GATE_DEFAULTS };
+  const known = Object.keys(FEATURE_GATE_DEFAULTS).join(', ');
+  for (const part of (value ?? '').split(',')) {
+    const item = part.trim();
+    if (item === '') continue;
+    const [name = '', setting, ...rest] = item.split('=').map((s) => s.trim());
+    if (!Object.hasOwn(FEATURE_GATE_DEFAULTS, name)) {
+      throw new Error(`--feature-gates: unknown feature gate ${JSON.stringify(name)} (known gates: ${known})`);
+    }
+    if (rest.length > 0 || (setting !== 'true' && setting !== 'false')) {
+      throw new Error(`--feature-gates: invalid value of ${name}: ${JSON.stringify(item)}, expected ${name}=true or ${name}=false (known gates: ${known})`);
+    }
+    gates[name as FeatureGateName] = setting === 'true';
+  }
+  return gates;
+}
+
+/** The help text of `--feature-gates`, the same on every command. */
+export const FEATURE_GATES_HELP = `feature gates, Name=true|false[,Name=...] (known: ${Object.entries(FEATURE_GATE_DEFAULTS)
+  .map(([name, on]) => `${name}, default ${on}`)
+  .join('; ')})`;

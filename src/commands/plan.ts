@@ -9,7 +9,7 @@ import { renderFieldErrors } from '../core/field-errors.js';
 import { plan, planToJson } from '../core/maintenance.js';
 import type { Shoot } from '../core/shoot.js';
 import { readDocumentFile } from './document-file.js';
-import { parseNow } from './options.js';
+import { FEATURE_GATES_HELP, parseFeatureGates, parseNow } from './options.js';
 import { renderPlanText } from './plan-text.js';
 
 export interface PlanCommandOptions {
@@ -20,6 +20,9 @@ export interface PlanCommandOptions {
   forceUpdateVanishedVersions?: boolean;
   restartControlPlanePods?: boolean;
   restartCoreAddons?: boolean;
+  /** `--feature-gates` as given: checked like the other commands'; maintenance reads lifecycles whatever the gate
+   *  (Gardener's gate lives in gardener-apiserver's validation only, pkg/apiserver/features/features.go). */
+  featureGates?: string;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -70,6 +73,7 @@ function asStored(shoot: Shoot, index: CatalogueIndex, now: Date, path: string):
 
 /** The command's output for the given options (what is printed to stdout). */
 export function runPlanCommand(options: PlanCommandOptions): string {
+  parseFeatureGates(options.featureGates);
   const index = readCloudProfileFile(options.cloudProfile);
   const now = parseNow(options.now);
   const shoot = asStored(readShootFile(options.shoot), index, now, options.shoot);
@@ -92,6 +96,7 @@ export function registerPlanCommand(program: Command): void {
     .option('--force-update-vanished-versions', 'treat versions dropped from the CloudProfile as expired', false)
     .option('--no-restart-control-plane-pods', 'do not add the restartControlPlanePods task')
     .option('--restart-core-addons', 'add the restartCoreAddons task', false)
+    .option('--feature-gates <gates>', FEATURE_GATES_HELP)
     .action((options: PlanCommandOptions) => {
       process.stdout.write(runPlanCommand(options));
     });

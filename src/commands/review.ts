@@ -4,7 +4,7 @@
 // AdmissionReview as JSON; unreadable input is a one-line error and a non-zero exit.
 import type { Command } from 'commander';
 import { firstLine, readDocumentFile } from './document-file.js';
-import { collect, parseNow } from './options.js';
+import { collect, FEATURE_GATES_HELP, parseFeatureGates, parseNow } from './options.js';
 import { validateCloudProfileReview } from '../admission/cloudprofile-handlers.js';
 import { DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_SCHEDULER_USER, type AdmissionDeps } from '../admission/handler-deps.js';
 import { applyJsonPatch } from '../admission/json-patch.js';
@@ -29,6 +29,8 @@ export interface ReviewOptions {
   webhook?: WebhookChoice;
   schedulerUser?: string[];
   expiryWarningDays?: number;
+  /** `--feature-gates` as given (parseFeatureGates). */
+  featureGates?: string;
 }
 
 /** Reads an AdmissionReview request from a JSON or YAML file; errors are one line. */
@@ -67,6 +69,7 @@ export function reviewRequest(request: AdmissionRequest, deps: AdmissionDeps, we
 
 export function runReview(options: ReviewOptions): AdmissionReviewResponse {
   const now = parseNow(options.now);
+  const gates = parseFeatureGates(options.featureGates);
   const webhook = options.webhook ?? 'both';
   if (!['mutate', 'validate', 'both'].includes(webhook)) {
     throw new Error(`--webhook must be mutate or validate, not ${JSON.stringify(webhook)}`);
@@ -78,6 +81,7 @@ export function runReview(options: ReviewOptions): AdmissionReviewResponse {
     now: () => now,
     schedulerUsers: options.schedulerUser?.length ? options.schedulerUser : [DEFAULT_SCHEDULER_USER],
     expiryWarningDays: options.expiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
+    versionClassificationLifecycle: gates.VersionClassificationLifecycle,
   };
   return encodeAdmissionReview(reviewRequest(request, deps, webhook));
 }
@@ -92,7 +96,8 @@ export function registerReviewCommand(program: Command): void {
     .option('--webhook <which>', 'run only the mutate or the validate webhook')
     .option('--scheduler-user <name>', `username whose updates release held specs (repeatable; default ${DEFAULT_SCHEDULER_USER})`, collect, [])
     .option('--expiry-warning-days <days>', 'warn when a used version expires within this many days', (v) => Number(v), DEFAULT_EXPIRY_WARNING_DAYS)
-    .action((options: { request: string; cloudProfile: string[]; now?: string; webhook?: string; schedulerUser: string[]; expiryWarningDays: number }) => {
+    .option('--feature-gates <gates>', FEATURE_GATES_HELP)
+    .action((options: { request: string; cloudProfile: string[]; now?: string; webhook?: string; schedulerUser: string[]; expiryWarningDays: number; featureGates?: string }) => {
       const review = runReview({
         request: options.request,
         cloudProfile: options.cloudProfile,
@@ -100,6 +105,7 @@ export function registerReviewCommand(program: Command): void {
         webhook: (options.webhook ?? 'both') as WebhookChoice,
         schedulerUser: options.schedulerUser,
         expiryWarningDays: options.expiryWarningDays,
+        featureGates: options.featureGates,
       });
       process.stdout.write(`${JSON.stringify(review, null, 2)}\n`);
     });

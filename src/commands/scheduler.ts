@@ -10,7 +10,7 @@ import { RequestAccounting } from '../kube/request-accounting.js';
 import { KubeRestClient } from '../kube/rest-client.js';
 import { TokenBucket } from '../kube/token-bucket.js';
 import { MaintenanceScheduler, type SchedulerConfig } from '../scheduler/scheduler.js';
-import { checkLogLevel, LOG_LEVELS, onStopSignals, parseDurationFlag } from './options.js';
+import { checkLogLevel, FEATURE_GATES_HELP, LOG_LEVELS, onStopSignals, parseDurationFlag, parseFeatureGates } from './options.js';
 
 const SERVICE_ACCOUNT_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
@@ -31,6 +31,9 @@ export interface SchedulerCommandOptions {
   restartControlPlanePods: boolean;
   restartCoreAddons: boolean;
   logLevel: string;
+  /** `--feature-gates` as given: checked and logged; maintenance reads lifecycles whatever the gate
+   *  (Gardener's gate lives in gardener-apiserver's validation only, pkg/apiserver/features/features.go). */
+  featureGates?: string;
 }
 
 /** The namespace of the pod's service account, else `shoot-maintenance`. */
@@ -54,6 +57,7 @@ function number(flag: string, min: number) {
 
 export function schedulerConfigFrom(o: SchedulerCommandOptions): SchedulerConfig {
   checkLogLevel(o.logLevel);
+  parseFeatureGates(o.featureGates);
   const leaseDurationMs = parseDurationFlag(o.leaseDuration);
   const renewDeadlineMs = parseDurationFlag(o.renewDeadline);
   const retryPeriodMs = parseDurationFlag(o.retryPeriod);
@@ -99,6 +103,7 @@ export function registerSchedulerCommand(program: Command): void {
     .option('--no-restart-control-plane-pods', 'do not add the restartControlPlanePods task')
     .option('--restart-core-addons', 'add the restartCoreAddons task', false)
     .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, 'info')
+    .option('--feature-gates <gates>', FEATURE_GATES_HELP)
     .action(async (options: SchedulerCommandOptions) => {
       const config = schedulerConfigFrom(options);
       const log = pino({ level: options.logLevel, base: { component: 'scheduler', identity: config.identity } });
@@ -114,7 +119,10 @@ export function registerSchedulerCommand(program: Command): void {
       const scheduler = new MaintenanceScheduler(client, config, log);
       accounting.register(scheduler.metrics.registry);
       await scheduler.start();
-      log.info({ metricsPort: scheduler.metricsPort, lease: `${config.leaseNamespace}/${config.leaseName}` }, 'scheduler started');
+      log.info(
+        { metricsPort: scheduler.metricsPort, lease: `${config.leaseNamespace}/${config.leaseName}`, featureGates: parseFeatureGates(options.featureGates) },
+        'scheduler started',
+      );
       onStopSignals((signal) => {
         log.info({ signal }, 'stopping');
         void scheduler

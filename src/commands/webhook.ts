@@ -12,7 +12,7 @@ import { RequestAccounting } from '../kube/request-accounting.js';
 import { KubeRestClient } from '../kube/rest-client.js';
 import { buildApp, DEFAULT_SHUTDOWN_DELAY_SECONDS, DEFAULT_SHUTDOWN_GRACE_MS } from '../webhook/app.js';
 import { ServingCertificateStore } from '../webhook/serving-certificate.js';
-import { checkLogLevel, collect, LOG_LEVELS, onStopSignals } from './options.js';
+import { checkLogLevel, collect, FEATURE_GATES_HELP, LOG_LEVELS, onStopSignals, parseFeatureGates } from './options.js';
 
 export interface WebhookOptions {
   host: string;
@@ -24,6 +24,8 @@ export interface WebhookOptions {
   expiryWarningDays: number;
   clientCa?: string;
   logLevel: string;
+  /** `--feature-gates` as given (parseFeatureGates). */
+  featureGates?: string;
   /** Seconds a stopping webhook stays up, not ready, before it closes its listener. */
   shutdownDelay?: number;
 }
@@ -47,6 +49,7 @@ export interface RunningWebhook {
 /** Starts the server; resolves with a stop function once it listens. */
 export async function startWebhook(options: WebhookOptions, logger?: Logger): Promise<RunningWebhook> {
   checkLogLevel(options.logLevel);
+  const gates = parseFeatureGates(options.featureGates);
   const log = logger ?? pino({ level: options.logLevel, base: { component: 'webhook' } });
   const clientCaPem = options.clientCa ? readFileSync(options.clientCa, 'utf8') : undefined;
   const certificates = new ServingCertificateStore(options.certDir, log);
@@ -73,6 +76,7 @@ export async function startWebhook(options: WebhookOptions, logger?: Logger): Pr
     now: () => new Date(),
     schedulerUsers: options.schedulerUser.length > 0 ? options.schedulerUser : [DEFAULT_SCHEDULER_USER],
     expiryWarningDays: options.expiryWarningDays,
+    versionClassificationLifecycle: gates.VersionClassificationLifecycle,
     logger: log,
     certificates,
     ...(clientCaPem ? { clientCaPem } : {}),
@@ -81,7 +85,7 @@ export async function startWebhook(options: WebhookOptions, logger?: Logger): Pr
   const url = await app.listen({ host: options.host, port: options.port });
   certificates.watch(CERTIFICATE_RELOAD_INTERVAL_MS);
   if (cluster) void cluster.informer.start();
-  log.info({ url, cloudProfiles: options.cloudProfile.length > 0 ? 'files' : 'informer' }, 'webhook listening');
+  log.info({ url, cloudProfiles: options.cloudProfile.length > 0 ? 'files' : 'informer', featureGates: gates }, 'webhook listening');
 
   const stop = async (): Promise<void> => {
     await app.webhook.shutdown(DEFAULT_SHUTDOWN_GRACE_MS, (options.shutdownDelay ?? 0) * 1000);
@@ -105,6 +109,7 @@ export function registerWebhookCommand(program: Command): void {
     .option('--expiry-warning-days <days>', 'warn when a used version expires within this many days', positiveInteger('--expiry-warning-days'), DEFAULT_EXPIRY_WARNING_DAYS)
     .option('--client-ca <file>', 'require client certificates signed by this CA on the admission and metrics routes')
     .option('--log-level <level>', `log level (${LOG_LEVELS.join(', ')})`, 'info')
+    .option('--feature-gates <gates>', FEATURE_GATES_HELP)
     .option(
       '--shutdown-delay <seconds>',
       'on SIGTERM, report not-ready but keep serving this long before closing the listener',

@@ -2,100 +2,149 @@
 // ValidateCloudProfileSpec, and utils.go): versions, classifications and lifecycles, machine
 // images, their CRIs and architectures. Runs on the defaulted profile (cloudprofile.ts).
 
-import type { CloudProfile, ExpirableVersion, MachineImage, MachineImageVersion } from './cloudprofile-types.js';
+import type { CloudProfile, ExpirableVersion, LifecycleStage, MachineImage, MachineImageVersion } from './cloudprofile-types.js';
 import { DEFAULT_CRI_NAME, UPDATE_STRATEGIES, VALID_ARCHITECTURES } from './cloudprofile.js';
-import { type FieldError, duplicate, forbidden, invalid, notSupported, required } from './field-errors.js';
-import { indexVersions, parseVersionConstraint, parseVersionLenient } from './versions.js';
+import { type FieldError, duplicate, forbidden, goTimeString, invalid, notSupported, required } from './field-errors.js';
+import { classificationOf, compareClassifications, indexVersions, parseVersionConstraint, parseVersionLenient } from './versions.js';
 
 /** Options of CloudProfile validation. */
 export interface CloudProfileValidationOptions {
-  /** Gardener's `VersionClassificationLifecycle` feature gate (alpha, off by default, and off here). */
+  /** Gardener's `VersionClassificationLifecycle` feature gate (alpha, off by default; `--feature-gates`). */
   lifecycleFeatureGate?: boolean;
+  /** The instant the one-supported-per-minor rule classifies at (Gardener: time.Now()); without it a legacy
+   *  `classification: supported` counts as supported. */
+  now?: Date;
 }
 
 const KUBERNETES_VERSION_REGEX = /^([0-9]+\.){2}[0-9]+$/;
 const CLASSIFICATIONS: readonly string[] = ['deprecated', 'expired', 'preview', 'supported'];
-const LIFECYCLE_ORDER: readonly string[] = ['preview', 'supported', 'deprecated', 'expired'];
 const AVAILABLE_CRI_NAMES: readonly string[] = [DEFAULT_CRI_NAME];
 
-/** The rules every expirable version shares: classification and lifecycle. */
+/** The rules every expirable version shares (pkg/api/core/validation/utils.go, validateExpirableVersion):
+ *  with the gate off a lifecycle is refused and nothing else is checked, as in Gardener. */
 function validateExpirableVersion(v: ExpirableVersion, path: string, options: CloudProfileValidationOptions): FieldError[] {
-  const errors: FieldError[] = [];
-  if (v.classification !== undefined) {
-    if (!CLASSIFICATIONS.includes(v.classification)) {
-      errors.push(notSupported(`${path}.classification`, v.classification, CLASSIFICATIONS));
-    } else if (v.classification === 'expired') {
-      errors.push(forbidden(`${path}.classification`, 'cannot specify `classification` expired'));
-    }
-  }
   const lifecycle = v.lifecycle ?? [];
-  if (lifecycle.length === 0) return errors;
-
   const lifecyclePath = `${path}.lifecycle`;
-  if (!options.lifecycleFeatureGate) {
-    errors.push(forbidden(lifecyclePath, 'lifecycles are not allowed with disabled VersionClassificationLifecycle feature gate'));
+  if (lifecycle.length > 0 && !options.lifecycleFeatureGate) {
+    return [forbidden(lifecyclePath, 'lifecycles are not allowed with disabled VersionClassificationLifecycle feature gate')];
   }
-  if (v.classification !== undefined || v.expirationDate !== undefined) {
-    errors.push(forbidden(lifecyclePath, 'cannot specify `classification` or `expirationDate` in combination with `lifecycle`'));
+  const errors: FieldError[] = [];
+  if (v.classification !== undefined && !CLASSIFICATIONS.includes(v.classification)) {
+    errors.push(notSupported(`${path}.classification`, v.classification, CLASSIFICATIONS));
   }
-  const seen = new Set<string>();
-  let previous: { classification: string; rank: number } | undefined;
-  let previousStartMs: number | undefined;
-  lifecycle.forEach((stage, j) => {
-    const stagePath = `${lifecyclePath}[${j}]`;
-    const rank = LIFECYCLE_ORDER.indexOf(stage.classification);
-    if (rank === -1) {
-      errors.push(notSupported(`${stagePath}.classification`, stage.classification, CLASSIFICATIONS));
-    } else if (seen.has(stage.classification)) {
-      errors.push(duplicate(`${stagePath}.classification`, stage.classification));
-    } else {
-      if (previous && rank < previous.rank) {
-        errors.push(
-          invalid(
-            `${stagePath}.classification`,
-            stage.classification,
-            `lifecycle classifications not in expected order (preview, supported, deprecated, expired): ${stage.classification} must be before ${previous.classification}`,
-          ),
-        );
-      }
-      seen.add(stage.classification);
-      previous = { classification: stage.classification, rank };
+  if (v.lifecycle === undefined && v.classification === 'expired') {
+    errors.push(forbidden(`${path}.classification`, 'cannot specify `classification` expired'));
+  }
+  if ((v.classification !== undefined || v.expirationDate !== undefined) && lifecycle.length > 0) {
+    errors.push(forbidden(path, 'cannot specify `classification` or `expirationDate` in combination with `lifecycle`'));
+  }
+  errors.push(...validateLifecycle(lifecycle, lifecyclePath));
+  return errors;
+}
+
+/** Gardener's four lifecycle passes, in its order: known classifications, no duplicates, order, start times. */
+function validateLifecycle(lifecycle: readonly LifecycleStage[], path: string): FieldError[] {
+  const errors: FieldError[] = [];
+  lifecycle.forEach((stage, i) => {
+    if (!CLASSIFICATIONS.includes(stage.classification)) {
+      errors.push(notSupported(`${path}[${i}].classification`, stage.classification, CLASSIFICATIONS));
     }
-    if (stage.startTime === undefined) {
-      if (j > 0) {
-        errors.push(required(`${stagePath}.startTime`, 'only the leading lifecycle elements can have the start time optional'));
-      }
-    } else {
-      const startMs = Date.parse(stage.startTime);
-      if (previousStartMs !== undefined && startMs < previousStartMs) {
-        errors.push(invalid(`${stagePath}.startTime`, stage.startTime, 'lifecycle start times must be monotonically increasing'));
-      }
-      if (!Number.isNaN(startMs)) previousStartMs = startMs;
+  });
+  const seen = new Set<string>();
+  lifecycle.forEach((stage, i) => {
+    if (seen.has(stage.classification)) errors.push(duplicate(`${path}[${i}].classification`, stage.classification));
+    seen.add(stage.classification);
+  });
+  for (let i = 1; i < lifecycle.length; i++) {
+    const previous = lifecycle[i - 1]?.classification ?? '';
+    const current = lifecycle[i]?.classification ?? '';
+    if (compareClassifications(previous, current) > 0) {
+      errors.push(
+        invalid(
+          `${path}[${i}].classification`,
+          current,
+          `lifecycle classifications not in expected order (preview, supported, deprecated, expired): ${current} must be before ${previous}`,
+        ),
+      );
+    }
+  }
+  errors.push(...validateLifecycleStartTimes(lifecycle, path));
+  return errors;
+}
+
+/** validateLifecycleStartTimes: only the first stage may omit its start (it then starts at Go's zero time);
+ *  each later start is not before the previous one. The bad value is Go's time.Time String(). */
+function validateLifecycleStartTimes(lifecycle: readonly LifecycleStage[], path: string): FieldError[] {
+  const errors: FieldError[] = [];
+  let previousMs: number | undefined;
+  lifecycle.forEach((stage, i) => {
+    const startMs = stage.startTime === undefined ? undefined : Date.parse(stage.startTime);
+    if (i === 0) {
+      previousMs = startMs ?? Number.NEGATIVE_INFINITY;
+      return;
+    }
+    if (startMs === undefined) {
+      errors.push(required(`${path}[${i}]`, 'only the leading lifecycle elements can have the start time optional'));
+      return;
+    }
+    if (Number.isNaN(startMs)) return; // the CRD schema rejects an unreadable date-time
+    if (previousMs !== undefined && startMs < previousMs) {
+      errors.push(invalid(`${path}[${i}]`, goTimeString(startMs), 'lifecycle start times must be monotonically increasing'));
+    }
+    previousMs = startMs;
+  });
+  return errors;
+}
+
+/** At most one `supported` version per minor (cloudprofile.go, validateSupportedVersionsConfiguration): checked for a
+ *  version with the legacy `classification` that is supported at `now`, against the other versions of its minor with
+ *  a legacy `supported` or a `supported` lifecycle stage (Gardener's supportedVersionsOverlapping is always true when
+ *  one side has no lifecycle, and the checked side never has one once the combination is refused). */
+function validateOneSupportedPerMinor(
+  versions: ExpirableVersion[],
+  pathOf: (i: number) => string,
+  options: CloudProfileValidationOptions,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  const withSupported = versions
+    .map((v, i) => ({ v, i, parsed: parseVersionLenient(v.version) }))
+    .filter((e) => e.v.classification === 'supported' || (e.v.lifecycle ?? []).some((s) => s.classification === 'supported'));
+  versions.forEach((v, i) => {
+    if (v.classification === undefined) return;
+    if (options.now !== undefined ? classificationOf(v, options.now) !== 'supported' : v.classification !== 'supported') return;
+    const parsed = parseVersionLenient(v.version);
+    if (!parsed) return;
+    for (const o of withSupported) {
+      if (o.parsed === undefined || o.parsed.compare(parsed) === 0) continue;
+      if (o.parsed.major !== parsed.major || o.parsed.minor !== parsed.minor) continue;
+      if (!supportedStagesOverlap(v, o.v)) continue;
+      errors.push(
+        forbidden(
+          pathOf(i),
+          `unable to add version "${v.version}" with classification "supported". "supported" lifecycle stages must not overlap per minor version`,
+        ),
+      );
     }
   });
   return errors;
 }
 
-/** At most one version per minor with an explicit legacy `classification: supported`. */
-function validateOneSupportedPerMinor(versions: ExpirableVersion[], pathOf: (i: number) => string): FieldError[] {
-  const errors: FieldError[] = [];
-  const supported = versions
-    .map((v, i) => ({ v, i, parsed: v.classification === 'supported' ? parseVersionLenient(v.version) : undefined }))
-    .filter((e) => e.parsed !== undefined);
-  for (const e of supported) {
-    const overlaps = supported.some(
-      (o) => o.i !== e.i && o.parsed?.major === e.parsed?.major && o.parsed?.minor === e.parsed?.minor,
-    );
-    if (overlaps) {
-      errors.push(
-        forbidden(
-          pathOf(e.i),
-          `unable to add version "${e.v.version}" with classification "supported". "supported" lifecycle stages must not overlap per minor version`,
-        ),
-      );
-    }
-  }
-  return errors;
+/** supportedVersionsOverlapping (cloudprofile.go): true when either version has no lifecycle; else whether their
+ *  supported stages can be current at the same time (equal start times do not overlap). */
+function supportedStagesOverlap(a: ExpirableVersion, b: ExpirableVersion): boolean {
+  const la = a.lifecycle ?? [];
+  const lb = b.lifecycle ?? [];
+  if (la.length === 0 || lb.length === 0) return true;
+  const sa = la.find((s) => s.classification === 'supported');
+  const sb = lb.find((s) => s.classification === 'supported');
+  if (!sa || !sb) return false;
+  const na = la.find((s) => compareClassifications(s.classification, 'supported') > 0);
+  const nb = lb.find((s) => compareClassifications(s.classification, 'supported') > 0);
+  const ms = (t: string | undefined) => (t === undefined ? Number.NEGATIVE_INFINITY : Date.parse(t));
+  if (!na && !nb) return true;
+  if (!na && nb && (sa.startTime === undefined || ms(sa.startTime) < ms(nb.startTime))) return true;
+  if (!nb && na && (sb.startTime === undefined || ms(sb.startTime) < ms(na.startTime))) return true;
+  return false;
 }
 
 function validateMachineImages(p: CloudProfile, options: CloudProfileValidationOptions): FieldError[] {
@@ -124,7 +173,7 @@ function validateMachineImages(p: CloudProfile, options: CloudProfileValidationO
       const versionPath = `${imagePath}.versions[${j}]`;
       errors.push(...validateMachineImageVersion(image, v, versionPath, nameVersions, capabilitiesDefined, options));
     });
-    errors.push(...validateOneSupportedPerMinor(versions, (j) => `${imagePath}.versions[${j}]`));
+    errors.push(...validateOneSupportedPerMinor(versions, (j) => `${imagePath}.versions[${j}]`, options));
   });
   return errors;
 }
@@ -219,7 +268,8 @@ function validateKubernetesVersions(p: CloudProfile, options: CloudProfileValida
       errors.push(
         invalid(
           'spec.kubernetes.versions[].lifecycle',
-          stages,
+          // Gardener passes the version's expirationDate here, nil beside a lifecycle: rendered "null".
+          latest.raw.expirationDate ?? 'null',
           `classification expired of latest kubernetes version ('${latest.version}') must not be set`,
         ),
       );
@@ -238,14 +288,14 @@ function validateKubernetesVersions(p: CloudProfile, options: CloudProfileValida
     }
     errors.push(...validateExpirableVersion(v, path, options));
   });
-  errors.push(...validateOneSupportedPerMinor(versions, (i) => `spec.kubernetes.versions[${i}]`));
+  errors.push(...validateOneSupportedPerMinor(versions, (i) => `spec.kubernetes.versions[${i}]`, options));
   return errors;
 }
 
 /** ValidateCloudProfileSpec — versions present, X.Y.Z regex, duplicates, no expirationDate on the latest k8s version, valid
  *  classifications, lifecycle rules (feature gate off unless told), one supported per minor, machine images.
  *  Expects the defaulted profile (as Gardener validates after defaulting). `old` is accepted for update
- *  calls; no rule compares with it yet (see the lifecycle note in the report). */
+ *  calls; no rule compares with it yet (Gardener's rule for versions going back to unavailable is not here). */
 export function validateCloudProfile(
   p: CloudProfile,
   _old?: CloudProfile,

@@ -68,6 +68,14 @@ export function goQuote(s: string): string {
   return out + '"';
 }
 
+/** Go's time.Time String() of an instant in UTC (`2006-01-02 15:04:05.999999999 -0700 MST`), as a field error
+ *  shows a metav1.Time's String(): `2026-01-01 10:00:00 +0000 UTC`, fractional seconds without trailing zeros. */
+export function goTimeString(ms: number): string {
+  const iso = new Date(ms).toISOString(); // 2026-01-01T10:00:00.500Z
+  const fraction = iso.slice(20, 23).replace(/0+$/, '');
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction ? `.${fraction}` : ''} +0000 UTC`;
+}
+
 function renderValue(value: unknown): string {
   if (typeof value === 'string') return goQuote(value);
   if (value === null || value === undefined) return '<nil>';

@@ -125,6 +125,14 @@ export function classificationOf(v: ExpirableVersion | IndexedVersion, now: Date
   return (KNOWN_CLASSIFICATIONS.has(current) ? current : 'supported') as VersionClassification;
 }
 
+// Gardener's VersionClassification.Compare (pkg/apis/core/types_cloudprofile.go): an unknown value ranks as unavailable.
+const CLASSIFICATION_RANK: Readonly<Record<string, number>> = { unavailable: 0, preview: 1, supported: 2, deprecated: 3, expired: 4 };
+
+/** Lifecycle order of two classifications: negative when `a` comes before `b`. */
+export function compareClassifications(a: string, b: string): number {
+  return (CLASSIFICATION_RANK[a] ?? 0) - (CLASSIFICATION_RANK[b] ?? 0);
+}
+
 /** Whether the version is expired at `now`. */
 export function isExpired(v: ExpirableVersion | IndexedVersion, now: Date): boolean {
   return classificationOf(v, now) === 'expired';

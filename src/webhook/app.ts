@@ -149,6 +149,7 @@ export function buildApp(deps: WebhookAppDeps): WebhookApp {
       now: deps.now,
       schedulerUsers: deps.schedulerUsers,
       expiryWarningDays: deps.expiryWarningDays,
+      ...(deps.versionClassificationLifecycle ? { versionClassificationLifecycle: true } : {}),
     },
     metrics,
     requireClientCertificate: deps.clientCaPem !== undefined,

@@ -132,6 +132,72 @@ describe('called as functions', () => {
     });
   });
 
+  // VersionClassificationLifecycle (--feature-gates): examples/cloudprofile.yaml with 1.31.x on lifecycles.
+  describe('version lifecycles', () => {
+    const lifecycleProfile = (): string => {
+      const p = parseYaml(readFileSync(profile, 'utf8')) as { spec: { kubernetes: { versions: Record<string, unknown>[] } } };
+      p.spec.kubernetes.versions = p.spec.kubernetes.versions.map((v) =>
+        v.version === '1.31.0'
+          ? { version: '1.31.0', lifecycle: [{ classification: 'supported' }, { classification: 'deprecated', startTime: '2026-01-01T00:00:00Z' }, { classification: 'expired', startTime: '2026-06-01T00:00:00Z' }] }
+          : v.version === '1.31.6'
+            ? { version: '1.31.6', lifecycle: [{ classification: 'preview' }, { classification: 'supported', startTime: '2027-01-01T00:00:00Z' }] }
+            : v,
+      );
+      const file = join(tmp, `lifecycle-profile-${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(file, JSON.stringify(p));
+      return file;
+    };
+    const createReview = (object: unknown): string => {
+      const file = join(tmp, `cloudprofile-review-${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(file, JSON.stringify({
+        apiVersion: 'admission.k8s.io/v1',
+        kind: 'AdmissionReview',
+        request: {
+          uid: 'cp-1',
+          kind: { group: 'core.gardener.cloud', version: 'v1beta1', kind: 'CloudProfile' },
+          resource: { group: 'core.gardener.cloud', version: 'v1beta1', resource: 'cloudprofiles' },
+          name: 'local',
+          operation: 'CREATE',
+          userInfo: { username: 'admin' },
+          object,
+        },
+      }));
+      return file;
+    };
+
+    it('review refuses a CloudProfile with lifecycles with the gate off and admits it with --feature-gates VersionClassificationLifecycle=true', () => {
+      const request = createReview(JSON.parse(readFileSync(lifecycleProfile(), 'utf8')));
+      const off = runReview({ request, now }).response;
+      expect(off.allowed).toBe(false);
+      expect(off.status?.message).toContain('spec.kubernetes.versions[5].lifecycle: Forbidden: lifecycles are not allowed with disabled VersionClassificationLifecycle feature gate');
+      expect(runReview({ request, now, featureGates: 'VersionClassificationLifecycle=true' }).response).toEqual({ uid: 'cp-1', allowed: true });
+    });
+
+    it('review with the gate on reports Gardener\'s lifecycle texts', () => {
+      const p = JSON.parse(readFileSync(lifecycleProfile(), 'utf8')) as { spec: { kubernetes: { versions: Record<string, unknown>[] } } };
+      p.spec.kubernetes.versions[0] = { version: '1.33.2', lifecycle: [{ classification: 'preview' }, { classification: 'expired', startTime: '2030-01-01T00:00:00Z' }] };
+      const denied = runReview({ request: createReview(p), now, featureGates: 'VersionClassificationLifecycle=true' }).response;
+      expect(denied.allowed).toBe(false);
+      expect(denied.status?.message).toContain(`spec.kubernetes.versions[].lifecycle: Invalid value: "null": classification expired of latest kubernetes version ('1.33.2') must not be set`);
+    });
+
+    it('rejects an unknown gate naming the known ones', () => {
+      expect(() => runReview({ request: createReview({}), now, featureGates: 'Lifecycle=true' })).toThrow('--feature-gates: unknown feature gate "Lifecycle" (known gates: VersionClassificationLifecycle)');
+    });
+
+    it('plan forces the update of a version whose lifecycle reached expired, to a target chosen by lifecycle', () => {
+      const file = lifecycleProfile();
+      const at = (instant: string) =>
+        runPlanCommand({ shoot: join(EXAMPLES, 'shoots', 'expired-versions.yaml'), cloudProfile: file, now: instant, output: 'text', featureGates: 'VersionClassificationLifecycle=true' });
+      // 2026-11-24: 1.31.0 is expired and 1.31.6 still a preview, so the forced update goes to the next minor.
+      const expired = at('2026-11-24T22:10:00Z');
+      expect(expired).toContain('Kubernetes version expired - force update required');
+      expect(expired).toContain('"1.31.0" to "1.32.4"');
+      // 2027-11-24: 1.31.6 has become supported: the patch update comes first.
+      expect(at('2027-11-24T22:10:00Z')).toContain('"1.31.0" to "1.31.6"');
+    });
+  });
+
   describe('certs', () => {
     it('writes a CA and a serving pair for localhost, 127.0.0.1 and the extra hosts', () => {
       const dir = join(tmp, 'certs');

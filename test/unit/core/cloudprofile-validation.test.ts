@@ -40,7 +40,7 @@ describe('validateCloudProfile (Gardener ValidateCloudProfile)', () => {
     ['lifecycle with the feature gate off', (p) => (k8s(p)[2] = { version: '1.27.5', lifecycle: [{ classification: 'supported' }] }), false,
       ['spec.kubernetes.versions[2].lifecycle: Forbidden: lifecycles are not allowed with disabled VersionClassificationLifecycle feature gate']],
     ['lifecycle with legacy fields', (p) => (k8s(p)[2] = { version: '1.27.5', classification: 'supported', lifecycle: [{ classification: 'supported' }] }), true,
-      ['spec.kubernetes.versions[2].lifecycle: Forbidden: cannot specify `classification` or `expirationDate` in combination with `lifecycle`']],
+      ['spec.kubernetes.versions[2]: Forbidden: cannot specify `classification` or `expirationDate` in combination with `lifecycle`']],
     ['lifecycle out of order', (p) => (k8s(p)[2] = { version: '1.27.5', lifecycle: [{ classification: 'supported' }, { classification: 'preview', startTime: FUTURE }] }), true,
       ['spec.kubernetes.versions[2].lifecycle[1].classification: Invalid value: "preview": lifecycle classifications not in expected order (preview, supported, deprecated, expired): preview must be before supported']],
     ['lifecycle duplicate stage', (p) => (k8s(p)[2] = { version: '1.27.5', lifecycle: [{ classification: 'supported' }, { classification: 'supported', startTime: FUTURE }] }), true,
@@ -48,11 +48,11 @@ describe('validateCloudProfile (Gardener ValidateCloudProfile)', () => {
     ['lifecycle unknown stage', (p) => (k8s(p)[2] = { version: '1.27.5', lifecycle: [{ classification: 'unavailable' }] }), true,
       ['spec.kubernetes.versions[2].lifecycle[0].classification: Unsupported value: "unavailable": supported values: "deprecated", "expired", "preview", "supported"']],
     ['lifecycle later stage without start time', (p) => (k8s(p)[2] = { version: '1.27.5', lifecycle: [{ classification: 'supported' }, { classification: 'deprecated' }] }), true,
-      ['spec.kubernetes.versions[2].lifecycle[1].startTime: Required value: only the leading lifecycle elements can have the start time optional']],
+      ['spec.kubernetes.versions[2].lifecycle[1]: Required value: only the leading lifecycle elements can have the start time optional']],
     ['lifecycle start times going back', (p) => (k8s(p)[2] = { version: '1.27.5', lifecycle: [{ classification: 'supported', startTime: FUTURE }, { classification: 'deprecated', startTime: PAST }] }), true,
-      [`spec.kubernetes.versions[2].lifecycle[1].startTime: Invalid value: "${PAST}": lifecycle start times must be monotonically increasing`]],
+      ['spec.kubernetes.versions[2].lifecycle[1]: Invalid value: "2024-01-01 00:00:00 +0000 UTC": lifecycle start times must be monotonically increasing']],
     ['latest version ends expired in its lifecycle', (p) => (k8s(p)[1] = { version: '1.28.1', lifecycle: [{ classification: 'supported' }, { classification: 'expired', startTime: FUTURE }] }), true,
-      [`spec.kubernetes.versions[].lifecycle: Invalid value: [{"classification":"supported"},{"classification":"expired","startTime":"${FUTURE}"}]: classification expired of latest kubernetes version ('1.28.1') must not be set`]],
+      [`spec.kubernetes.versions[].lifecycle: Invalid value: "null": classification expired of latest kubernetes version ('1.28.1') must not be set`]],
     ['two supported versions in one minor', (p) => {
       k8s(p)[0] = { version: '1.27.3', classification: 'supported' };
       k8s(p)[2] = { version: '1.27.5', classification: 'supported' };
@@ -111,5 +111,99 @@ describe('validateCloudProfile (Gardener ValidateCloudProfile)', () => {
       'spec.machineImages[0].versions[1].architectures: Required value: must provide at least one architecture',
       'spec.machineImages[0].versions[1].cri: Required value: must provide at least one supported container runtime',
     ]);
+  });
+
+  // Gardener's own cases with the gate on (pkg/api/core/validation/cloudprofile_test.go, "using versionClassificationLifecycle").
+  describe('with the VersionClassificationLifecycle gate on', () => {
+    const at = (h: number) => new Date(Date.parse('2030-01-01T00:00:00Z') + h * 3_600_000).toISOString();
+    const stage = (classification: string, startTime?: string) => (startTime ? { classification, startTime } : { classification });
+    const withKubernetes = (versions: CloudProfile['spec']['kubernetes']['versions']) => {
+      const p = baseProfile();
+      p.spec.kubernetes.versions = versions;
+      return p;
+    };
+    const on = (p: CloudProfile) => render(p, { lifecycleFeatureGate: true });
+
+    it.each<[string, CloudProfile['spec']['kubernetes']['versions'], string[]]>([
+      ['expired stage on the latest version', [
+        { version: '1.1.0', lifecycle: [stage('supported')] },
+        { version: '1.2.0', lifecycle: [stage('deprecated'), stage('expired', at(24))] },
+      ], ["spec.kubernetes.versions[].lifecycle: Invalid value: \"null\": classification expired of latest kubernetes version ('1.2.0') must not be set"]],
+      ['lifecycle and classification at once', [
+        { version: '1.1.0', classification: 'supported', lifecycle: [stage('deprecated', at(24))] },
+      ], ['spec.kubernetes.versions[0]: Forbidden: cannot specify `classification` or `expirationDate` in combination with `lifecycle`']],
+      ['directly following stages with the same start', [
+        { version: '1.1.0', lifecycle: [stage('supported', at(24)), stage('deprecated', at(24))] },
+        { version: '1.2.0', lifecycle: [stage('supported')] },
+      ], []],
+      ['the same classification twice', [
+        { version: '1.1.0', lifecycle: [stage('supported'), stage('supported', at(24))] },
+        { version: '1.2.0', lifecycle: [stage('supported')] },
+      ], ['spec.kubernetes.versions[0].lifecycle[1].classification: Duplicate value: "supported"']],
+      ['unordered stages', [
+        { version: '1.1.0', lifecycle: [stage('preview'), stage('deprecated', at(1)), stage('supported', at(3))] },
+        { version: '1.2.0', lifecycle: [stage('preview'), stage('expired', at(1)), stage('deprecated', at(2)), stage('supported', at(3))] },
+        { version: '1.3.0', lifecycle: [stage('supported')] },
+      ], [
+        'spec.kubernetes.versions[0].lifecycle[2].classification: Invalid value: "supported": lifecycle classifications not in expected order (preview, supported, deprecated, expired): supported must be before deprecated',
+        'spec.kubernetes.versions[1].lifecycle[2].classification: Invalid value: "deprecated": lifecycle classifications not in expected order (preview, supported, deprecated, expired): deprecated must be before expired',
+        'spec.kubernetes.versions[1].lifecycle[3].classification: Invalid value: "supported": lifecycle classifications not in expected order (preview, supported, deprecated, expired): supported must be before deprecated',
+      ]],
+      ['a later stage without start', [
+        { version: '1.1.0', lifecycle: [stage('preview', at(24)), stage('supported'), stage('deprecated', at(72))] },
+        { version: '1.2.0', lifecycle: [stage('supported')] },
+      ], ['spec.kubernetes.versions[0].lifecycle[1]: Required value: only the leading lifecycle elements can have the start time optional']],
+      ['start times not monotonically increasing', [
+        { version: '1.1.0', lifecycle: [stage('preview', at(0)), stage('supported', at(2)), stage('deprecated', at(1))] },
+      ], ['spec.kubernetes.versions[0].lifecycle[2]: Invalid value: "2030-01-01 01:00:00 +0000 UTC": lifecycle start times must be monotonically increasing']],
+      ['several stages without start', [
+        { version: '1.1.0', lifecycle: [stage('supported'), stage('deprecated'), stage('expired')] },
+        { version: '1.2.0', lifecycle: [stage('supported')] },
+      ], [
+        'spec.kubernetes.versions[0].lifecycle[1]: Required value: only the leading lifecycle elements can have the start time optional',
+        'spec.kubernetes.versions[0].lifecycle[2]: Required value: only the leading lifecycle elements can have the start time optional',
+      ]],
+      ['only the first stage without start', [
+        { version: '1.1.0', lifecycle: [stage('preview'), stage('supported', at(24)), stage('deprecated', at(48))] },
+        { version: '1.2.0', lifecycle: [stage('supported')] },
+      ], []],
+      ['an unknown legacy classification', [{ version: '1.1.0', classification: 'dummy' }],
+        ['spec.kubernetes.versions[0].classification: Unsupported value: "dummy": supported values: "deprecated", "expired", "preview", "supported"']],
+      ['two supported versions of a minor whose supported stages do not overlap', [
+        { version: '1.1.0', lifecycle: [stage('preview'), stage('supported', at(0)), stage('deprecated', at(2))] },
+        { version: '1.1.1', lifecycle: [stage('supported', at(2))] },
+      ], []],
+      ['a legacy supported version beside a lifecycle with a supported stage in its minor', [
+        { version: '1.1.0', classification: 'supported' },
+        { version: '1.1.1', lifecycle: [stage('supported')] },
+      ], ['spec.kubernetes.versions[0]: Forbidden: unable to add version "1.1.0" with classification "supported". "supported" lifecycle stages must not overlap per minor version']],
+    ])('%s', (_name, versions, expected) => expect(on(withKubernetes(versions))).toEqual(expected));
+
+    it('two machine image versions of a minor, both supported by lifecycle, are allowed', () => {
+      const p = baseProfile();
+      const image = p.spec.machineImages[0];
+      if (!image) throw new Error('fixture');
+      image.versions = [
+        { version: '3.4.6', lifecycle: [stage('supported')], cri: [{ name: 'containerd' }], architectures: ['amd64'] },
+        { version: '3.4.7', lifecycle: [stage('supported')], cri: [{ name: 'containerd' }], architectures: ['amd64'] },
+      ];
+      expect(on(p)).toEqual([]);
+    });
+
+    it('with the gate off, a lifecycle is refused and nothing else about it is checked (utils.go returns early)', () => {
+      const p = withKubernetes([{ version: '1.1.0', lifecycle: [stage('supported'), stage('deprecated')] }, { version: '1.2.0' }]);
+      expect(render(p)).toEqual(['spec.kubernetes.versions[0].lifecycle: Forbidden: lifecycles are not allowed with disabled VersionClassificationLifecycle feature gate']);
+    });
+
+    it('a legacy supported version whose expirationDate has passed is not supported at now, so it overlaps nothing', () => {
+      const p = withKubernetes([
+        { version: '1.1.0', classification: 'supported', expirationDate: PAST },
+        { version: '1.1.1', classification: 'supported' },
+        { version: '1.2.0' },
+      ]);
+      expect(validateCloudProfile(defaultCloudProfile(p), undefined, { now: new Date('2024-06-01T00:00:00Z') }).map(renderFieldError)).toEqual([
+        'spec.kubernetes.versions[1]: Forbidden: unable to add version "1.1.1" with classification "supported". "supported" lifecycle stages must not overlap per minor version',
+      ]);
+    });
   });
 });

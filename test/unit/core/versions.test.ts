@@ -168,6 +168,66 @@ describe('classificationOf (Gardener CurrentLifecycleClassification)', () => {
     }).toEqual(expected);
   });
 
+  // Gardener's cases (pkg/api/core/v1beta1/helper/cloudprofile_test.go, "calculate the current lifecycle
+  // classification"), hours relative to now.
+  const h = (n: number) => new Date(NOW.getTime() + n * 3_600_000).toISOString();
+  it.each<[string, ExpirableVersion['lifecycle'], string]>([
+    ['unavailable: the only stage starts in the future', [{ classification: 'supported', startTime: h(3) }], 'unavailable'],
+    ['in preview', [{ classification: 'preview', startTime: h(-1) }, { classification: 'supported', startTime: h(3) }], 'preview'],
+    ['full lifecycle, currently supported', [
+      { classification: 'preview', startTime: h(-3) }, { classification: 'supported', startTime: h(-1) },
+      { classification: 'deprecated', startTime: h(5) }, { classification: 'expired', startTime: h(8) },
+    ], 'supported'],
+    ['expired', [
+      { classification: 'supported', startTime: h(-4) }, { classification: 'deprecated', startTime: h(-3) }, { classification: 'expired', startTime: h(-1) },
+    ], 'expired'],
+    ['first start time optional', [{ classification: 'preview' }, { classification: 'supported', startTime: h(3) }], 'preview'],
+  ])('Gardener: %s', (_name, lifecycle, expected) => expect(classificationOf({ version: '1.28.0', lifecycle }, NOW)).toBe(expected));
+
+  // One lifecycle seen before, between and after its stages, and exactly at a start (strict Before, reference 2.3).
+  describe('one lifecycle over time', () => {
+    const v: ExpirableVersion = {
+      version: '1.0.0',
+      lifecycle: [
+        { classification: 'preview', startTime: '2024-01-01T00:00:00Z' },
+        { classification: 'supported', startTime: '2024-03-01T00:00:00Z' },
+        { classification: 'deprecated', startTime: '2024-06-01T00:00:00Z' },
+        { classification: 'expired', startTime: '2024-09-01T00:00:00Z' },
+      ],
+    };
+    it.each([
+      ['2023-12-31T23:59:59Z', 'unavailable'],
+      ['2024-01-01T00:00:00Z', 'unavailable'],
+      ['2024-01-01T00:00:01Z', 'preview'],
+      ['2024-04-15T00:00:00Z', 'supported'],
+      ['2024-07-01T00:00:00Z', 'deprecated'],
+      ['2024-09-01T00:00:00Z', 'deprecated'],
+      ['2025-01-01T00:00:00Z', 'expired'],
+    ])('at %s → %s', (at, expected) => expect(classificationOf(v, new Date(at))).toBe(expected));
+  });
+
+  it('picks the patch update target by lifecycle: a version supported only later is a preview now, not a target', () => {
+    const versions = indexVersions([
+      { version: '1.30.1' },
+      { version: '1.30.2', lifecycle: [{ classification: 'supported' }, { classification: 'deprecated', startTime: PAST }] },
+      { version: '1.30.3', lifecycle: [{ classification: 'preview' }, { classification: 'supported', startTime: FUTURE }] },
+    ]);
+    expect(latestPatchForAutoUpdate(versions, '1.30.1', NOW)).toBe('1.30.2');
+    expect(latestPatchForAutoUpdate(versions, '1.30.1', new Date('2031-01-01T00:00:00Z'))).toBe('1.30.3');
+  });
+
+  it('forces the update of a version whose lifecycle reached expired', () => {
+    const versions = indexVersions([
+      { version: '1.30.1', lifecycle: [{ classification: 'supported' }, { classification: 'expired', startTime: PAST }] },
+      { version: '1.31.0', lifecycle: [{ classification: 'supported' }] },
+    ]);
+    expect(decideKubernetesVersionUpdate({ current: '1.30.1', versions, autoUpdate: false, now: NOW, forceUpdateVanishedVersions: false })).toEqual({
+      kind: 'update', from: '1.30.1', to: '1.31.0', reason: KUBERNETES_UPDATE_REASON.expired, forced: true,
+    });
+    expect(decideKubernetesVersionUpdate({ current: '1.30.1', versions, autoUpdate: false, now: new Date('2023-06-01T00:00:00Z'), forceUpdateVanishedVersions: false }))
+      .toEqual({ kind: 'none' });
+  });
+
   it('unavailable is not active', () => {
     expect(isActive({ version: '1.0.0', lifecycle: [{ classification: 'supported', startTime: FUTURE }] }, NOW)).toBe(false);
   });
