@@ -13,6 +13,7 @@
 // keeps its `null` for the shape check to deny: `metadata`, `spec` (marked `nullDenied`) and the
 // elements of lists. Note that `spec.maintenance.autoUpdate` is a pointer in Gardener's types:
 // absent and `null` get the default `{kubernetesVersion: true}`, `{}` means `kubernetesVersion: false`.
+import { isJsonObject } from '../core/json.js';
 import { deepCopy } from '../core/shoot.js';
 
 /** The parts of a JSON schema (object-shape.ts) the decoder walks, with its two markers. */
@@ -26,16 +27,12 @@ export interface DecodingSchema {
   nullDenied?: boolean;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function decodeInPlace(value: unknown, schema: DecodingSchema): void {
   if (Array.isArray(value)) {
     if (schema.items) for (const item of value) decodeInPlace(item, schema.items);
     return;
   }
-  if (!isPlainObject(value) || !schema.properties) return;
+  if (!isJsonObject(value) || !schema.properties) return;
   for (const [key, child] of Object.entries(schema.properties)) {
     const present = Object.prototype.hasOwnProperty.call(value, key);
     const field = present ? value[key] : undefined;
@@ -54,7 +51,7 @@ function decodeInPlace(value: unknown, schema: DecodingSchema): void {
  * structs present. Anything that is not an object is returned as it is, for the shape check.
  */
 export function decodeLikeGardener<T>(document: T, schema: DecodingSchema): T {
-  if (!isPlainObject(document)) return document;
+  if (!isJsonObject(document)) return document;
   const copy = deepCopy(document);
   decodeInPlace(copy, schema);
   return copy;

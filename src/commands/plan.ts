@@ -6,6 +6,7 @@ import { prepareCloudProfile } from '../catalogue/prepare.js';
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import { defaultShoot } from '../core/defaulting.js';
 import { renderFieldErrors } from '../core/field-errors.js';
+import { isJsonObject } from '../core/json.js';
 import { plan, planToJson } from '../core/maintenance.js';
 import type { Shoot } from '../core/shoot.js';
 import { readDocumentFile } from './document-file.js';
@@ -25,14 +26,10 @@ export interface PlanCommandOptions {
   featureGates?: string;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Read one YAML or JSON object from a file; every problem is one line. */
 export function readObjectFile(path: string, what: string): Record<string, unknown> {
   const document = readDocumentFile(path, `${what} file`);
-  if (!isObject(document)) throw new Error(`${what} file ${path} does not hold an object`);
+  if (!isJsonObject(document)) throw new Error(`${what} file ${path} does not hold an object`);
   return document;
 }
 

@@ -5,12 +5,10 @@
 //
 // Not done here: the 1.34 migration of spec.secretBindingName to a CredentialsBinding (it
 // creates objects of an API this project does not serve).
-import { compareNormalizedVersions } from './versions.js';
+import { isJsonObject, type JsonObject } from './json.js';
 import type { Shoot } from './shoot.js';
+import { compareNormalizedVersions } from './versions.js';
 
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Set in Gardener's sense: a pointer or slice that is not nil (JSON null is absent). */
 const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 
@@ -23,7 +21,7 @@ interface FieldCleanup {
   /** The minor at which the field goes. */
   minor: string;
   /** Removes what it must from `spec` (mutated) and returns the texts, one per removed field. */
-  apply(spec: Json): string[];
+  apply(spec: JsonObject): string[];
 }
 
 /** A cleanup of the single field `path` under `spec` with the fixed text `text`. */
@@ -32,9 +30,9 @@ function field(minor: string, path: string[], text: string): FieldCleanup {
     minor,
     apply(spec) {
       let parent: unknown = spec;
-      for (const key of path.slice(0, -1)) parent = isObject(parent) ? parent[key] : undefined;
+      for (const key of path.slice(0, -1)) parent = isJsonObject(parent) ? parent[key] : undefined;
       const last = path[path.length - 1] as string;
-      if (!isObject(parent) || !isSet(parent[last])) return [];
+      if (!isJsonObject(parent) || !isSet(parent[last])) return [];
       delete parent[last];
       return [text];
     },
@@ -67,10 +65,10 @@ const CLEANUPS: FieldCleanup[] = [
   {
     minor: '1.35',
     apply(spec) {
-      const providers = isObject(spec.dns) && Array.isArray(spec.dns.providers) ? (spec.dns.providers as unknown[]) : [];
+      const providers = isJsonObject(spec.dns) && Array.isArray(spec.dns.providers) ? (spec.dns.providers as unknown[]) : [];
       const texts: string[] = [];
       providers.forEach((p, i) => {
-        if (!isObject(p) || !isSet(p.secretName)) return;
+        if (!isJsonObject(p) || !isSet(p.secretName)) return;
         delete p.secretName;
         texts.push(`.spec.dns.providers[${i}].secretName was removed. Reason: ${since135}`);
       });
@@ -85,6 +83,5 @@ const CLEANUPS: FieldCleanup[] = [
  * the operation texts. Nothing happens when the version did not cross a boundary.
  */
 export function applyMinorBoundaryCleanups(shoot: Shoot, from: string, to: string): string[] {
-  if (from === to) return [];
   return CLEANUPS.filter((c) => crossesMinor(from, to, c.minor)).flatMap((c) => c.apply(shoot.spec));
 }

@@ -149,7 +149,7 @@ export function buildApp(deps: WebhookAppDeps): WebhookApp {
       now: deps.now,
       schedulerUsers: deps.schedulerUsers,
       expiryWarningDays: deps.expiryWarningDays,
-      ...(deps.versionClassificationLifecycle ? { versionClassificationLifecycle: true } : {}),
+      versionClassificationLifecycle: deps.versionClassificationLifecycle,
     },
     metrics,
     requireClientCertificate: deps.clientCaPem !== undefined,
