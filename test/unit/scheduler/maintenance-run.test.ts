@@ -119,6 +119,7 @@ describe('runMaintenance', () => {
     const f = fakeApi([s]);
     const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
     expect(report.result).toBe('maintained');
+    expect(report.changes).toEqual(['rotate-observability-credentials started', 'Added "reconcile;rotate-observability-credentials" operation annotation']);
     expect(f.updates[0]?.metadata.annotations?.['gardener.cloud/operation']).toBe('reconcile;rotate-observability-credentials');
     expect(f.statuses).toEqual([
       {
