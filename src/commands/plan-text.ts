@@ -1,7 +1,8 @@
 // The text `shoot-maintenance plan` prints for operators (`-o text`): the window and whether the
 // run is due, then one line per change of the plan (src/core/maintenance.ts, plan), forced ones
-// marked FORCED, the status and the Events the run would leave.
-import type { KubernetesChange, MachineImageChange, MaintenancePlan } from '../core/maintenance.js';
+// marked FORCED, credential rotations with Gardener's texts, the status and the Events the run
+// would leave.
+import type { CredentialRotationChange, KubernetesChange, MachineImageChange, MaintenancePlan } from '../core/maintenance.js';
 import { OP_MAINTAIN, OPERATION_ANNOTATION } from '../core/operations.js';
 
 function kubernetesLine(label: string, change: KubernetesChange): string {
@@ -14,6 +15,11 @@ function imageLine(label: string, change: MachineImageChange): string {
   return 'to' in change
     ? `${label}: machine image ${change.name} ${change.from} -> ${change.to}${change.forced ? ' FORCED' : ''} (${change.reason})`
     : `${label}: machine image ${change.name} ${change.from} ERROR: ${change.error} (${change.reason})`;
+}
+
+function rotationLine(change: CredentialRotationChange): string {
+  const label = `Credentials "${change.operation}"`;
+  return 'error' in change ? `${label}: ERROR: ${change.error} (${change.reason})` : `${label}: ${change.description} (${change.reason})`;
 }
 
 /** `yes`, `no`, with the reason when the window alone does not tell it. */
@@ -48,6 +54,7 @@ export function renderPlanText(p: MaintenancePlan): string {
   for (const w of p.workers) {
     if (w.machineImage) changes.push(imageLine(`Worker pool "${w.name}"`, w.machineImage));
   }
+  for (const r of p.credentialRotations) changes.push(rotationLine(r));
   for (const op of p.operations) changes.push(`Operation: ${op}`);
   const { from, to } = p.operationAnnotation;
   if (from !== to) changes.push(`Annotation ${OPERATION_ANNOTATION}: ${from === undefined ? '(none)' : from} -> ${to === undefined ? '(removed)' : to}`);

@@ -1,7 +1,8 @@
 // The texts one maintenance run reports, status.lastMaintenance and Events, as gardener/gardener
 // pkg/controllermanager/controller/shoot/maintenance/reconciler.go builds them (buildMaintenanceMessages,
 // (*Reconciler).reconcile, recordMaintenanceEventsForPool): from the per-item results in Gardener's
-// order: control plane, worker Kubernetes versions, worker machine images, then operation texts.
+// order: control plane, worker Kubernetes versions, worker machine images, credential rotations,
+// then operation texts. Credential rotations have no Events (Gardener records none for them).
 
 export type ItemResult =
   | { ok: true; description: string; reason: string }
@@ -12,6 +13,8 @@ export interface MaintenanceResults {
   /** Per pool, in spec order. */
   workerKubernetes: { pool: string; result: ItemResult }[];
   workerMachineImages: { pool: string; result: ItemResult }[];
+  /** Automatic credential rotations (credential-rotation.ts), keyed by their operation (`rotate-ssh-keypair`, …). */
+  credentials: { operation: string; result: ItemResult }[];
   /** `Added "<op>" operation annotation` texts. */
   operations: string[];
 }
@@ -71,6 +74,16 @@ export function buildMaintenanceMessages(results: MaintenanceResults): Maintenan
       failed++;
       description.push(`Worker pool "${pool}": machine image version maintenance failed. Reason for update: ${result.reason}`);
       failureReason.push(`Worker pool "${pool}": ${result.description}`);
+    }
+  }
+  for (const { operation, result } of results.credentials) {
+    if (result.ok) {
+      ok++;
+      description.push(`Credentials "${operation}": ${result.description}. Reason: ${result.reason}`);
+    } else {
+      failed++;
+      description.push(`Credentials "${operation}": Automatic rotation failed. Reason for update: ${result.reason}`);
+      failureReason.push(`Credentials "${operation}": Automatic rotation failure due to: ${result.description}`);
     }
   }
   if (results.operations.length > 0) description.push(results.operations.join(', '));

@@ -6,9 +6,12 @@
 //
 // Order of work, as Gardener's reconciler: held spec becomes the base spec ("Differences from Gardener" 1),
 // machine images per worker (against the pre-maintenance control-plane version), control-plane
-// Kubernetes version, worker-pool Kubernetes versions (capped at the new control-plane version),
-// operation annotations, tasks, then status.lastMaintenance and Events.
+// Kubernetes version, the automatic credential rotations due (credential-rotation.ts), the
+// minor-boundary clean-ups, worker-pool Kubernetes versions (capped at the new control-plane
+// version), operation annotations (with the rotations started), tasks, then status.lastMaintenance
+// and Events.
 import type { CatalogueIndex } from './cloudprofile.js';
+import { type CredentialRotation, credentialRotationsDue, type RotationOperation } from './credential-rotation.js';
 import { filterMachineImageVersions } from './machine-image-filters.js';
 import {
   buildMaintenanceEvents,
@@ -25,6 +28,8 @@ import {
   OP_MAINTAIN,
   OP_RECONCILE,
   OP_RETRY,
+  OP_ROTATE_ETCD_ENCRYPTION_KEY,
+  OP_ROTATE_ETCD_ENCRYPTION_KEY_START,
   OPERATION_ANNOTATION,
   OPERATION_SEPARATOR,
   parseOperations,
@@ -69,6 +74,11 @@ export type MachineImageChange =
   | { name: string; from: string; to: string; reason: string; forced: boolean }
   | { name: string; from: string; reason: string; error: string };
 
+/** A credential rotation the run starts, or one it cannot start (the ETCD key while a rotation is in progress). */
+export type CredentialRotationChange =
+  | { operation: RotationOperation; description: string; reason: string }
+  | { operation: RotationOperation; reason: string; error: string };
+
 export interface WorkerPlan {
   name: string;
   kubernetes: KubernetesChange | null;
@@ -91,6 +101,7 @@ export interface MaintenancePlan {
   nextRun: { earliest: string; latest: string };
   kubernetes: KubernetesChange | null;
   workers: WorkerPlan[];
+  credentialRotations: CredentialRotationChange[];
   operations: string[];
   lastMaintenance: { description: string; state: 'Succeeded' | 'Failed'; failureReason?: string };
   /** The Shoot as the run would write it (status.lastMaintenance included, triggered at now). */
@@ -108,7 +119,7 @@ export interface MaintenancePlan {
   operationAnnotation: { from: string | undefined; to: string | undefined };
   /** Tasks newly added to `shoot.gardener.cloud/tasks`. */
   tasksAdded: string[];
-  /** Gardener's requirePatch: an operation text or any version result (successful or not), or a held spec. */
+  /** Gardener's requirePatch: an operation text, any version or credential rotation result (successful or not), or a held spec. */
   requiresPatch: boolean;
   /** A problem that stopped the image maintenance of every worker (machine type/image unknown). */
   machineImageError?: string;
@@ -223,8 +234,24 @@ function isTrue(value: string | undefined): boolean {
   return value !== undefined && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value);
 }
 
+/**
+ * getOperation: the maintenance operations, `reconcile` if not among them, then each rotation
+ * started (the ETCD key not when `rotate-etcd-encryption-key-start` is among the maintenance
+ * operations). Not de-duplicated, as in Gardener.
+ */
+function operationOf(maintenanceOperations: string[], rotations: CredentialRotation[]): string {
+  const ops = [...maintenanceOperations];
+  if (!ops.includes(OP_RECONCILE)) ops.push(OP_RECONCILE);
+  for (const { operation, result } of rotations) {
+    if (!result.ok) continue;
+    if (operation === OP_ROTATE_ETCD_ENCRYPTION_KEY && maintenanceOperations.includes(OP_ROTATE_ETCD_ENCRYPTION_KEY_START)) continue;
+    ops.push(operation);
+  }
+  return ops.join(OPERATION_SEPARATOR);
+}
+
 /** maintainOperation: returns the operation string when it is more than `reconcile`, else ''. */
-function maintainOperation(shoot: Shoot): string {
+function maintainOperation(shoot: Shoot, rotations: CredentialRotation[]): string {
   const annotations = { ...annotationsOf(shoot) };
   if (parseOperations(annotations[OPERATION_ANNOTATION]).includes(OP_MAINTAIN)) delete annotations[OPERATION_ANNOTATION];
   let operation = '';
@@ -236,9 +263,7 @@ function maintainOperation(shoot: Shoot): string {
         delete annotations[NEEDS_RETRY_ANNOTATION];
       }
     } else {
-      const ops = parseOperations(annotations[MAINTENANCE_OPERATION_ANNOTATION]);
-      if (!ops.includes(OP_RECONCILE)) ops.push(OP_RECONCILE);
-      operation = ops.join(OPERATION_SEPARATOR);
+      operation = operationOf(parseOperations(annotations[MAINTENANCE_OPERATION_ANNOTATION]), rotations);
       annotations[OPERATION_ANNOTATION] = operation;
       delete annotations[MAINTENANCE_OPERATION_ANNOTATION];
     }
@@ -341,6 +366,8 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
   const controlPlane = kubernetesOutcome(decide(preMaintenanceVersion));
   if (controlPlane && 'to' in controlPlane.change) shoot.spec.kubernetes = { ...shoot.spec.kubernetes, version: controlPlane.change.to };
   const controlPlaneVersion = shoot.spec.kubernetes.version ?? '';
+  // Automatic credential rotations due at now (computeCredentialsToRotationResults).
+  const rotations = credentialRotationsDue(shoot, now);
   // Fields the new minor no longer accepts (Gardener's clean-ups after maintainKubernetesVersion).
   const cleanups = applyMinorBoundaryCleanups(shoot, preMaintenanceVersion, controlPlaneVersion);
 
@@ -363,7 +390,7 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
   }
 
   // 4. Operation annotations and tasks.
-  const operation = maintainOperation(shoot);
+  const operation = maintainOperation(shoot, rotations);
   const operations = [...cleanups, ...(operation === '' ? [] : [`Added "${operation}" operation annotation`])];
   const tasksAdded = maintainTasks(shoot, options);
 
@@ -371,6 +398,7 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
     controlPlane: controlPlane?.result,
     workerKubernetes: workerKubernetesResults,
     workerMachineImages: imageResults,
+    credentials: rotations,
     operations,
   };
   const requiresPatch =
@@ -378,6 +406,7 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
     controlPlane !== undefined ||
     workerKubernetesResults.length > 0 ||
     imageResults.length > 0 ||
+    rotations.length > 0 ||
     heldSpecApplied;
 
   // 5. status.lastMaintenance as the run leaves it.
@@ -409,6 +438,9 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
       kubernetes: kubernetesChanges.get(w.name) ?? null,
       machineImage: imageChanges.get(w.name) ?? null,
     })),
+    credentialRotations: rotations.map(({ operation, result }) =>
+      result.ok ? { operation, description: result.description, reason: result.reason } : { operation, reason: result.reason, error: result.description },
+    ),
     operations,
     lastMaintenance,
     shoot,
@@ -432,6 +464,7 @@ export function planToJson(p: MaintenancePlan): Record<string, unknown> {
     nextRun: p.nextRun,
     kubernetes: p.kubernetes,
     workers: p.workers,
+    credentialRotations: p.credentialRotations,
     operations: p.operations,
     lastMaintenance: p.lastMaintenance,
     shoot: p.shoot,

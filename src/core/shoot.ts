@@ -29,10 +29,24 @@ export interface MaintenanceAutoUpdate {
   machineImageVersion?: boolean;
 }
 
+/** One credential's automatic rotation: a Go duration (`168h`); `0` disables it. */
+export interface MaintenanceRotationConfig {
+  rotationPeriod?: string;
+}
+
+export interface MaintenanceAutoRotation {
+  credentials?: {
+    sshKeypair?: MaintenanceRotationConfig;
+    observability?: MaintenanceRotationConfig;
+    etcdEncryptionKey?: MaintenanceRotationConfig;
+  };
+}
+
 export interface MaintenanceSpec {
   autoUpdate?: MaintenanceAutoUpdate;
   timeWindow?: TimeWindowSpec;
   confineSpecUpdateRollout?: boolean;
+  autoRotation?: MaintenanceAutoRotation;
   [key: string]: unknown;
 }
 
@@ -74,7 +88,13 @@ export interface ShootSpec {
   /** Always an object (a non-pointer struct in Gardener); the version is defaulted when absent. */
   kubernetes: { version?: string; [key: string]: unknown };
   /** Always an object (a non-pointer struct in Gardener); validation requires the type. */
-  provider: { type?: string; workers?: Worker[]; [key: string]: unknown };
+  provider: {
+    type?: string;
+    workers?: Worker[];
+    /** `sshAccess.enabled` is a plain bool in Gardener: `sshAccess: {}` means disabled. */
+    workersSettings?: { sshAccess?: { enabled?: boolean } };
+    [key: string]: unknown;
+  };
   maintenance?: MaintenanceSpec;
   hibernation?: { enabled?: boolean; [key: string]: unknown };
   region?: string;
@@ -100,10 +120,29 @@ export interface LastMaintenance {
   failureReason?: string;
 }
 
+/** status.credentials.rotation.<credential> (instants as RFC 3339 text). */
+export interface CredentialRotationStatus {
+  phase?: string;
+  lastInitiationTime?: string;
+  lastCompletionTime?: string;
+  [key: string]: unknown;
+}
+
+export interface ShootCredentialsStatus {
+  rotation?: {
+    sshKeypair?: CredentialRotationStatus;
+    observability?: CredentialRotationStatus;
+    etcdEncryptionKey?: CredentialRotationStatus;
+    [key: string]: CredentialRotationStatus | undefined;
+  };
+  [key: string]: unknown;
+}
+
 export interface ShootStatus {
   lastOperation?: LastOperation;
   lastMaintenance?: LastMaintenance;
   isHibernated?: boolean;
+  credentials?: ShootCredentialsStatus;
   [key: string]: unknown;
 }
 

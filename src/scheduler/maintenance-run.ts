@@ -78,6 +78,7 @@ export function changesOf(p: MaintenancePlan): string[] {
       );
     }
   }
+  for (const r of p.credentialRotations) changes.push('error' in r ? `${r.operation} error` : `${r.operation} started`);
   changes.push(...p.operations);
   return changes;
 }

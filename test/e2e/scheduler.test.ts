@@ -219,3 +219,61 @@ describe('scheduler, two replicas', () => {
     expect(runsOf(standby, `${namespace}/two`).map((l) => l.result)).toEqual(['maintained']);
   });
 });
+
+// Automatic credential rotation (src/core/credential-rotation.ts; Gardener's reconciler.go,
+// computeCredentialsToRotationResults): the observability passwords are due (30m period, last
+// rotated two hours ago), the ETCD key is due but a rotation of it is in progress.
+describe('scheduler, automatic credential rotation', () => {
+  const namespace = uniqueName('sched-rot');
+  const name = 'rotating';
+  let scheduler: Scheduler;
+
+  beforeAll(async () => {
+    await must(kubectl(['create', 'namespace', namespace]));
+    const manifest = shootYaml({ name, namespace, window: windowElsewhere(), version: '1.32.4', image: '1592.4.0' }).replace(
+      '\n  maintenance:\n',
+      '\n  maintenance:\n    autoRotation:\n      credentials:\n        observability:\n          rotationPeriod: 30m\n        etcdEncryptionKey:\n          rotationPeriod: 30m\n',
+    );
+    expect(manifest).toContain('rotationPeriod: 30m');
+    await must(applyYaml(manifest));
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const status = {
+      lastOperation: { type: 'Reconcile', state: 'Succeeded' },
+      credentials: {
+        rotation: {
+          observability: { lastCompletionTime: twoHoursAgo },
+          etcdEncryptionKey: { phase: 'Preparing', lastCompletionTime: twoHoursAgo },
+        },
+      },
+    };
+    await must(kubectl(['patch', 'shoot', name, '-n', namespace, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })]));
+    scheduler = startScheduler({ identity: 'rotation-1' });
+  });
+
+  afterAll(async () => {
+    await stopPid(scheduler.process.pid);
+    await kubectl(['delete', 'namespace', namespace, '--wait=false']);
+  });
+
+  it('starts the due rotation through gardener.cloud/operation and reports both in lastMaintenance, without Events', async () => {
+    await must(kubectl(['annotate', 'shoot', name, '-n', namespace, 'gardener.cloud/operation=maintain']));
+    // Over once the record annotation is removed (the run's last write, after its Events).
+    const s = await waitFor(async () => {
+      const c = await shootOf(name, namespace);
+      const a = c.metadata.annotations ?? {};
+      return c.status?.lastMaintenance && !a['maintenance.gardener.cloud/last-maintenance'] ? c : undefined;
+    }, 30_000, 300);
+    expect(s.metadata.annotations?.['gardener.cloud/operation']).toBe('reconcile;rotate-observability-credentials');
+    expect(s.status?.lastMaintenance).toMatchObject({
+      state: 'Failed',
+      description:
+        '(1/2) maintenance operations successful. Credentials "rotate-observability-credentials": Observability passwords rotation started. Reason: Automatic rotation of observability passwords configured, ' +
+        'Credentials "rotate-etcd-encryption-key": Automatic rotation failed. Reason for update: ETCD encryption key rotation is already in progress, ' +
+        'Added "reconcile;rotate-observability-credentials" operation annotation',
+      failureReason: 'Credentials "rotate-etcd-encryption-key": Automatic rotation failure due to: Could not start ETCD encryption key rotation',
+    });
+    expect(runsOf(scheduler, `${namespace}/${name}`).map((l) => l.result)).toEqual(['maintained']);
+    const events = await must(kubectl(['get', 'events', '-n', namespace, '--field-selector', `involvedObject.name=${name}`, '-o', 'json']));
+    expect((JSON.parse(events) as { items: unknown[] }).items).toEqual([]);
+  });
+});

@@ -132,6 +132,48 @@ describe('called as functions', () => {
     });
   });
 
+  // examples/shoots/auto-rotation.yaml at 2026-11-24T22:10:00Z: the SSH keypair is due, observability
+  // is not, the ETCD key is due but a rotation of it is in progress (Gardener's texts,
+  // reconciler.go computeCredentialsToRotationResults and buildMaintenanceMessages).
+  describe('plan with automatic credential rotation', () => {
+    const rotationPlan = (output: 'json' | 'text') =>
+      runPlanCommand({ shoot: join(EXAMPLES, 'shoots', 'auto-rotation.yaml'), cloudProfile: profile, now: '2026-11-24T22:10:00Z', output });
+
+    it('-o json lists the rotations, the annotation the run writes and the failed lastMaintenance', () => {
+      const out = JSON.parse(rotationPlan('json')) as {
+        credentialRotations: unknown[];
+        operations: string[];
+        lastMaintenance: { state: string; description: string; failureReason?: string };
+        shoot: Shoot;
+      };
+      expect(out.credentialRotations).toEqual([
+        { operation: 'rotate-ssh-keypair', description: 'SSH keypair rotation started', reason: 'Automatic rotation of SSH keypair configured' },
+        { operation: 'rotate-etcd-encryption-key', reason: 'ETCD encryption key rotation is already in progress', error: 'Could not start ETCD encryption key rotation' },
+      ]);
+      expect(out.operations).toEqual(['Added "reconcile;rotate-ssh-keypair" operation annotation']);
+      expect(out.shoot.metadata.annotations?.['gardener.cloud/operation']).toBe('reconcile;rotate-ssh-keypair');
+      expect(out.lastMaintenance.state).toBe('Failed');
+      expect(out.lastMaintenance.description).toMatch(/^\(1\/2\) maintenance operations successful\. Credentials "rotate-ssh-keypair": SSH keypair rotation started\. Reason: /);
+      expect(out.lastMaintenance.failureReason).toBe('Credentials "rotate-etcd-encryption-key": Automatic rotation failure due to: Could not start ETCD encryption key rotation');
+    });
+
+    it('-o text shows one line per rotation', () => {
+      const text = rotationPlan('text');
+      expect(text).toContain('\n  Credentials "rotate-ssh-keypair": SSH keypair rotation started (Automatic rotation of SSH keypair configured)\n');
+      expect(text).toContain(
+        '\n  Credentials "rotate-etcd-encryption-key": ERROR: Could not start ETCD encryption key rotation (ETCD encryption key rotation is already in progress)\n',
+      );
+      expect(text).not.toContain('rotate-observability-credentials');
+    });
+
+    it('a day before the SSH keypair is due, nothing rotates', () => {
+      const out = JSON.parse(
+        runPlanCommand({ shoot: join(EXAMPLES, 'shoots', 'auto-rotation.yaml'), cloudProfile: profile, now: '2026-11-17T22:10:00Z', output: 'json' }),
+      ) as { credentialRotations: { operation: string }[] };
+      expect(out.credentialRotations.map((r) => r.operation)).toEqual(['rotate-etcd-encryption-key']);
+    });
+  });
+
   // VersionClassificationLifecycle (--feature-gates): examples/cloudprofile.yaml with 1.31.x on lifecycles.
   describe('version lifecycles', () => {
     const lifecycleProfile = (): string => {
@@ -316,6 +358,13 @@ describe('run as a user runs them, on bad files', () => {
   SHOOT.spec.maintenance.autoRotation = { credentials: { sshKeypair: { rotationPeriod: '24h' } } };
   SHOOT.status = { lastMaintenance: { description: 'ok', state: 'Succeeded', triggeredTime: '2026-02-01T22:10:00Z' }, lastOperation: { type: 'Reconcile', state: 'Succeeded' } };
   const PROFILE = parseYaml(readExample('cloudprofile.yaml')) as Json;
+
+  it('plan on a good file with automatic credential rotation prints Gardener\'s texts', async () => {
+    const run = await cli(['plan', '--shoot', join(EXAMPLES, 'shoots', 'auto-rotation.yaml'), '--cloud-profile', join(EXAMPLES, 'cloudprofile.yaml'), '--now', '2026-11-24T22:10:00Z']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('  Credentials "rotate-ssh-keypair": SSH keypair rotation started (Automatic rotation of SSH keypair configured)\n');
+    expect(run.stdout).toContain('  Annotation gardener.cloud/operation: (none) -> reconcile;rotate-ssh-keypair\n');
+  });
 
   describe('plan on files with a wrong type in a field it reads', () => {
     // Every path of the Shoot and the CloudProfile with each wrong type: the in-process sweep is

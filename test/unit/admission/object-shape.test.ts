@@ -71,6 +71,26 @@ describe('shootShapeErrors', () => {
       (s) => ((s.spec.maintenance.timeWindow as Record<string, unknown>).begin = 220000),
       'spec.maintenance.timeWindow.begin: Invalid value: "integer": must be of type string',
     ],
+    [
+      'a rotation period as a number (what automatic credential rotation reads)',
+      (s) => ((s.spec.maintenance as Record<string, unknown>).autoRotation = { credentials: { observability: { rotationPeriod: 24 } } }),
+      'spec.maintenance.autoRotation.credentials.observability.rotationPeriod: Invalid value: "integer": must be of type string',
+    ],
+    [
+      'sshAccess.enabled as a string',
+      (s) => ((s.spec.provider as Record<string, unknown>).workersSettings = { sshAccess: { enabled: 'false' } }),
+      'spec.provider.workersSettings.sshAccess.enabled: Invalid value: "string": must be of type boolean',
+    ],
+    [
+      'a rotation lastCompletionTime as a number',
+      (s) => ((s as Record<string, unknown>).status = { credentials: { rotation: { sshKeypair: { lastCompletionTime: 1700000000 } } } }),
+      'status.credentials.rotation.sshKeypair.lastCompletionTime: Invalid value: "integer": must be of type string',
+    ],
+    [
+      'a rotation phase as an object',
+      (s) => ((s as Record<string, unknown>).status = { credentials: { rotation: { etcdEncryptionKey: { phase: {} } } } }),
+      'status.credentials.rotation.etcdEncryptionKey.phase: Invalid value: "object": must be of type string',
+    ],
     ['spec.kubernetes as a list', (s) => ((s.spec as Record<string, unknown>).kubernetes = []), 'spec.kubernetes: Invalid value: "array": must be of type object'],
     ['spec null', (s) => ((s as Record<string, unknown>).spec = null), 'spec: Invalid value: "null": must be of type object'],
   ])('reports %s', (_name, mutate, expected) => {

@@ -465,6 +465,7 @@ describe('plan: lastMaintenance texts (Gardener buildMaintenanceMessages) and ev
       controlPlane: ok ? { ok: true, description: 'd', reason: 'r' } : undefined,
       workerKubernetes: failed ? [{ pool: 'p', result: { ok: false, description: 'e', reason: 'r' } }] : [],
       workerMachineImages: [],
+      credentials: [],
       operations: ops,
     });
     expect(msgs.description).toBe(want);
@@ -574,7 +575,7 @@ describe('plan: window, due, nextRun', () => {
 
   it('plan -o json carries exactly the contract keys', () => {
     const p = run(shoot());
-    expect(Object.keys(planToJson(p))).toEqual(['window', 'due', 'dueReason', 'nextRun', 'kubernetes', 'workers', 'operations', 'lastMaintenance', 'shoot']);
+    expect(Object.keys(planToJson(p))).toEqual(['window', 'due', 'dueReason', 'nextRun', 'kubernetes', 'workers', 'credentialRotations', 'operations', 'lastMaintenance', 'shoot']);
   });
 
   it('renderPlanText marks forced changes', () => {

@@ -112,6 +112,26 @@ describe('runMaintenance', () => {
     expect(f.events).toHaveLength(1);
   });
 
+  it('a due credential rotation is written into gardener.cloud/operation and reported in lastMaintenance, without an Event', async () => {
+    const s = shoot({ version: '1.31.6' });
+    s.metadata.creationTimestamp = '2026-03-01T10:00:00Z';
+    s.spec.maintenance = { ...s.spec.maintenance, autoRotation: { credentials: { observability: { rotationPeriod: '168h' } } } };
+    const f = fakeApi([s]);
+    const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
+    expect(report.result).toBe('maintained');
+    expect(report.changes).toEqual(['rotate-observability-credentials started', 'Added "reconcile;rotate-observability-credentials" operation annotation']);
+    expect(f.updates[0]?.metadata.annotations?.['gardener.cloud/operation']).toBe('reconcile;rotate-observability-credentials');
+    expect(f.statuses).toEqual([
+      {
+        state: 'Succeeded',
+        description:
+          'All maintenance operations successful. Credentials "rotate-observability-credentials": Observability passwords rotation started. Reason: Automatic rotation of observability passwords configured, Added "reconcile;rotate-observability-credentials" operation annotation',
+        triggeredTime: '2026-03-10T10:20:00Z',
+      },
+    ]);
+    expect(f.events).toEqual([]);
+  });
+
   it('a failing dry-run records Failed with the apiserver error, drops `maintain`, and changes nothing else', async () => {
     const f = fakeApi([shoot({ annotations: { 'gardener.cloud/operation': 'maintain' } })], {
       dryRun: [new Error('admission webhook "validate.shoots" denied the request: nope')],
