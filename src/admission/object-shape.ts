@@ -170,6 +170,29 @@ const cloudProfileSchema = {
               name: str,
               architecture: str,
               capabilities: { type: 'object', additionalProperties: stringList },
+              usable: bool,
+            },
+          },
+        },
+        volumeTypes: {
+          type: 'array',
+          items: { type: 'object', required: ['name'], properties: { name: str, usable: bool } },
+        },
+        regions: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['name'],
+            properties: {
+              name: str,
+              zones: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['name'],
+                  properties: { name: str, unavailableMachineTypes: stringList, unavailableVolumeTypes: stringList },
+                },
+              },
             },
           },
         },

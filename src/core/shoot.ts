@@ -61,6 +61,8 @@ export interface Worker {
   };
   cri?: WorkerCRI;
   kubernetes?: { version?: string; [key: string]: unknown };
+  volume?: { type?: string; [key: string]: unknown };
+  zones?: string[];
   /** AutoRollingUpdate (default), AutoInPlaceUpdate, ManualInPlaceUpdate. */
   updateStrategy?: string;
   minimum?: number;
