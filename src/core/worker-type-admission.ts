@@ -4,7 +4,7 @@
 // validateVolumeTypes, isUnavailableInAtleastOneZone). Called by validation.ts with the other
 // CloudProfile checks. The volume size rule (validateVolumeSize, resource quantities) is not here.
 
-import type { CapabilityDefinition, MachineType, Region } from './cloudprofile-types.js';
+import type { AvailabilityZone, CapabilityDefinition, MachineType, Region } from './cloudprofile-types.js';
 import { type CatalogueIndex, VALID_ARCHITECTURES } from './cloudprofile.js';
 import { type FieldError, goQuote, invalid, notSupported } from './field-errors.js';
 import { workerArchitecture } from './machine-image-filters.js';
@@ -29,7 +29,7 @@ function unavailableInSomeZone(
   region: string,
   zones: readonly string[],
   typeName: string,
-  unavailable: (zone: NonNullable<Region['zones']>[number]) => string[] | undefined,
+  unavailable: (zone: AvailabilityZone) => string[] | undefined,
 ): boolean {
   return regions
     .filter((r) => r.name === region)
@@ -52,11 +52,38 @@ interface PoolContext {
   path: string;
 }
 
+/** What validateMachineTypes and validateVolumeTypes both gather over the profile's types: whether `type` is listed,
+ *  the usable ones and the ones available in every zone of the pool. */
+function availability(
+  ctx: PoolContext,
+  types: readonly { name: string; usable?: boolean }[],
+  type: string,
+  unavailable: (zone: AvailabilityZone) => string[] | undefined,
+): { present: boolean; usable: Set<string>; inAllZones: Set<string> } {
+  const regions = ctx.index.profile.spec.regions ?? [];
+  const zones = ctx.worker.zones ?? [];
+  const usable = new Set<string>();
+  const inAllZones = new Set<string>();
+  for (const t of types) {
+    if (t.usable === true) usable.add(t.name);
+    if (!unavailableInSomeZone(regions, ctx.region, zones, t.name, unavailable)) inAllZones.add(t.name);
+  }
+  return { present: types.some((t) => t.name === type), usable, inAllZones };
+}
+
+/** The detail both checks start with: `<kind> "<type>" is unusable, is unavailable in at least one zone, `. */
+function unavailabilityDetail(kind: string, type: string, usable: boolean, inAllZones: boolean): string {
+  let detail = `${kind} ${goQuote(type)} `;
+  if (!usable) detail += 'is unusable, ';
+  if (!inAllZones) detail += 'is unavailable in at least one zone, ';
+  return detail;
+}
+
 /** validateWorkerMachine, its first two checks: an architecture Gardener knows, then the machine type (validateMachineType).
  *  The type is judged only when the request sets it or the architecture (a new pool: always). The pool's
  *  architecture is Gardener's default amd64 when absent (the ShootMutator's inference from the machine type is not done). */
 export function validateMachineTypeAdmission(ctx: PoolContext): FieldError | undefined {
-  const { index, worker, oldWorker, region, path } = ctx;
+  const { index, worker, oldWorker, path } = ctx;
   const raw = worker.machine.architecture;
   if (raw !== undefined && !VALID_ARCHITECTURES.includes(raw)) return notSupported(`${path}.machine.architecture`, raw, VALID_ARCHITECTURES);
 
@@ -66,54 +93,30 @@ export function validateMachineTypeAdmission(ctx: PoolContext): FieldError | und
   const arch = workerArchitecture(worker);
   if (oldWorker !== undefined && type === (oldWorker.machine.type ?? '') && arch === workerArchitecture(oldWorker)) return undefined;
 
-  const spec = index.profile.spec;
-  const regions = spec.regions ?? [];
-  const zones = worker.zones ?? [];
-  let present = false;
-  const withArch = new Set<string>();
-  const inAllZones = new Set<string>();
-  const usable = new Set<string>();
-  for (const t of spec.machineTypes ?? []) {
-    if (machineTypeArchitecture(t, index.capabilities) === arch) withArch.add(t.name);
-    if (t.usable === true) usable.add(t.name);
-    if (!unavailableInSomeZone(regions, region, zones, t.name, (z) => z.unavailableMachineTypes)) inAllZones.add(t.name);
-    if (t.name === type) present = true;
-  }
+  const machineTypes = index.profile.spec.machineTypes ?? [];
+  const { present, usable, inAllZones } = availability(ctx, machineTypes, type, (z) => z.unavailableMachineTypes);
+  const withArch = new Set(machineTypes.filter((t) => machineTypeArchitecture(t, index.capabilities) === arch).map((t) => t.name));
   const supported = [...withArch].filter((n) => inAllZones.has(n) && usable.has(n)).sort();
   const typePath = `${path}.machine.type`;
   if (!present) return notSupported(typePath, type, supported);
   if (withArch.has(type) && inAllZones.has(type) && usable.has(type)) return undefined;
-  let detail = `machine type ${goQuote(type)} `;
-  if (!usable.has(type)) detail += 'is unusable, ';
-  if (!inAllZones.has(type)) detail += 'is unavailable in at least one zone, ';
+  let detail = unavailabilityDetail('machine type', type, usable.has(type), inAllZones.has(type));
   if (!withArch.has(type)) detail += `does not support CPU architecture ${goQuote(arch)}, `;
   return invalid(typePath, type, `${detail}supported types are ${goList(supported)}`);
 }
 
 /** validateWorkerVolume's type check (validateVolumeTypes): only a set `volume.type` that differs from the old pool's. */
 export function validateVolumeTypeAdmission(ctx: PoolContext): FieldError | undefined {
-  const { index, worker, oldWorker, region, path } = ctx;
+  const { index, worker, oldWorker, path } = ctx;
   const type = worker.volume?.type;
   const oldType = oldWorker?.volume?.type;
   if (type === undefined || (oldType !== undefined && oldType === type)) return undefined;
 
-  const spec = index.profile.spec;
-  const regions = spec.regions ?? [];
-  const zones = worker.zones ?? [];
-  let present = false;
-  const inAllZones = new Set<string>();
-  const usable = new Set<string>();
-  for (const v of spec.volumeTypes ?? []) {
-    if (v.usable === true) usable.add(v.name);
-    if (!unavailableInSomeZone(regions, region, zones, v.name, (z) => z.unavailableVolumeTypes)) inAllZones.add(v.name);
-    if (v.name === type) present = true;
-  }
+  const { present, usable, inAllZones } = availability(ctx, index.profile.spec.volumeTypes ?? [], type, (z) => z.unavailableVolumeTypes);
   const supported = [...usable].filter((n) => inAllZones.has(n)).sort();
   const typePath = `${path}.volume.type`;
   if (!present) return notSupported(typePath, type, supported);
   if (inAllZones.has(type) && usable.has(type)) return undefined;
-  let detail = `volume type ${goQuote(type)} `;
-  if (!usable.has(type)) detail += 'is unusable, ';
-  if (!inAllZones.has(type)) detail += 'is unavailable in at least one zone, ';
+  const detail = unavailabilityDetail('volume type', type, usable.has(type), inAllZones.has(type));
   return invalid(typePath, type, `${detail}supported types are ${goList(supported)}`);
 }
