@@ -22,6 +22,11 @@ const int = { type: 'integer' } as const;
 const stringMap = { type: 'object', additionalProperties: str } as const;
 const stringList = { type: 'array', items: str } as const;
 
+/** A list of objects that need a string `name`, with further properties. */
+function namedList<P extends Record<string, unknown>>(properties: P) {
+  return { type: 'array', items: { type: 'object', required: ['name'], properties: { name: str, ...properties } } } as const;
+}
+
 const objectMeta = {
   type: 'object',
   properties: {
@@ -170,9 +175,12 @@ const cloudProfileSchema = {
               name: str,
               architecture: str,
               capabilities: { type: 'object', additionalProperties: stringList },
+              usable: bool,
             },
           },
         },
+        volumeTypes: namedList({ usable: bool }),
+        regions: namedList({ zones: namedList({ unavailableMachineTypes: stringList, unavailableVolumeTypes: stringList }) }),
         machineCapabilities: {
           type: 'array',
           items: { type: 'object', required: ['name'], properties: { name: str, values: stringList } },
