@@ -1,5 +1,6 @@
 // The CloudProfile webhook: the catalogue rules (gardener/gardener pkg/api/core/validation/cloudprofile.go,
-// ValidateCloudProfile), checked on the defaulted
+// ValidateCloudProfile; on UPDATE also ValidateCloudProfileSpecUpdate's rule for versions turned unavailable,
+// judged at deps.now()), checked on the defaulted
 // profile (the CRD has no defaulting of its own, Gardener's API server defaults before it validates);
 // and the NamespacedCloudProfile webhook, against the parent the catalogue has
 // (src/core/namespaced-cloudprofile-validation.ts).

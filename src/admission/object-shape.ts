@@ -22,6 +22,11 @@ const int = { type: 'integer' } as const;
 const stringMap = { type: 'object', additionalProperties: str } as const;
 const stringList = { type: 'array', items: str } as const;
 
+/** A list of objects that need a string `name`, with further properties. */
+function namedList<P extends Record<string, unknown>>(properties: P) {
+  return { type: 'array', items: { type: 'object', required: ['name'], properties: { name: str, ...properties } } } as const;
+}
+
 const objectMeta = {
   type: 'object',
   properties: {
@@ -154,6 +159,7 @@ const machineTypes = {
       name: str,
       architecture: str,
       capabilities: { type: 'object', additionalProperties: stringList },
+      usable: bool,
     },
   },
 } as const;
@@ -177,6 +183,8 @@ const cloudProfileSchema = {
         },
         machineImages,
         machineTypes,
+        volumeTypes: namedList({ usable: bool }),
+        regions: namedList({ zones: namedList({ unavailableMachineTypes: stringList, unavailableVolumeTypes: stringList }) }),
         machineCapabilities: {
           type: 'array',
           items: { type: 'object', required: ['name'], properties: { name: str, values: stringList } },
@@ -203,7 +211,7 @@ const namespacedCloudProfileSchema = {
         kubernetes: { type: 'object', properties: { versions: { type: 'array', items: expirableVersion } } },
         machineImages,
         machineTypes,
-        volumeTypes: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: str } } },
+        volumeTypes: namedList({ usable: bool }),
         caBundle: str,
         limits: { type: 'object', properties: { maxNodesTotal: int } },
       },

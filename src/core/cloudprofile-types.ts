@@ -37,6 +37,29 @@ export interface MachineType {
   name: string;
   architecture?: string;
   capabilities?: Record<string, string[]>;
+  /** Whether shoots may use it (Gardener defaults it to true). */
+  usable?: boolean;
+  [key: string]: unknown;
+}
+
+export interface VolumeType {
+  name: string;
+  /** Whether shoots may use it (Gardener defaults it to true). */
+  usable?: boolean;
+  [key: string]: unknown;
+}
+
+/** A zone of a region, with the machine and volume types it does not offer. */
+export interface AvailabilityZone {
+  name: string;
+  unavailableMachineTypes?: string[];
+  unavailableVolumeTypes?: string[];
+  [key: string]: unknown;
+}
+
+export interface Region {
+  name: string;
+  zones?: AvailabilityZone[];
   [key: string]: unknown;
 }
 
@@ -50,6 +73,8 @@ export interface CloudProfileSpec {
   kubernetes: { versions: ExpirableVersion[] };
   machineImages: MachineImage[];
   machineTypes?: MachineType[];
+  volumeTypes?: VolumeType[];
+  regions?: Region[];
   machineCapabilities?: CapabilityDefinition[];
   [key: string]: unknown;
 }

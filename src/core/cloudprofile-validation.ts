@@ -1,6 +1,6 @@
 // CloudProfile validation of the validating webhook (gardener/gardener pkg/api/core/validation/cloudprofile.go,
-// ValidateCloudProfileSpec, and utils.go): versions, classifications and lifecycles, machine
-// images, their CRIs and architectures. Runs on the defaulted profile (cloudprofile.ts).
+// ValidateCloudProfileSpec and ValidateCloudProfileSpecUpdate's version rule, and utils.go): versions, classifications
+// and lifecycles, machine images, their CRIs and architectures. Runs on the defaulted profile (cloudprofile.ts).
 
 import type { CloudProfile, ExpirableVersion, LifecycleStage, MachineImage, MachineImageVersion } from './cloudprofile-types.js';
 import { DEFAULT_CRI_NAME, UPDATE_STRATEGIES, VALID_ARCHITECTURES } from './cloudprofile.js';
@@ -11,8 +11,8 @@ import { classificationOf, compareClassifications, indexVersions, parseVersionCo
 export interface CloudProfileValidationOptions {
   /** Gardener's `VersionClassificationLifecycle` feature gate (alpha, off by default; `--feature-gates`). */
   lifecycleFeatureGate?: boolean;
-  /** The instant the one-supported-per-minor rule classifies at (Gardener: time.Now()); without it a legacy
-   *  `classification: supported` counts as supported. */
+  /** The instant the one-supported-per-minor rule and the update rule classify at (Gardener: time.Now()); without it a
+   *  legacy `classification: supported` counts as supported and the update rule is not checked. */
   now?: Date;
 }
 
@@ -308,14 +308,56 @@ function validateKubernetesVersions(p: CloudProfile, options: CloudProfileValida
   return errors;
 }
 
+/** ValidateCloudProfileExpirableVersionsUpdate (cloudprofile.go): a version kept by an update (matched by its version
+ *  string; the last old entry of a repeated one) may not become `unavailable` at `now` when it was not before, e.g. a
+ *  lifecycle whose first start moves into the future. Versions removed or added are not judged here. Not behind the
+ *  VersionClassificationLifecycle gate, as in Gardener (with the gate off a lifecycle is refused anyway). */
+export function validateExpirableVersionsUpdate(
+  versions: readonly ExpirableVersion[],
+  oldVersions: readonly ExpirableVersion[],
+  pathOf: (i: number) => string,
+  now: Date,
+): FieldError[] {
+  const old = new Map(oldVersions.map((v) => [v.version, v]));
+  const errors: FieldError[] = [];
+  versions.forEach((v, i) => {
+    const before = old.get(v.version);
+    if (before === undefined) return;
+    if (classificationOf(before, now) !== 'unavailable' && classificationOf(v, now) === 'unavailable') {
+      errors.push(forbidden(pathOf(i), 'a version cannot be turned unavailable if it was already moved into a later lifecycle stage'));
+    }
+  });
+  return errors;
+}
+
+/** The version rules of ValidateCloudProfileSpecUpdate (cloudprofile.go), Kubernetes versions first, then the versions of
+ *  each machine image that the old profile has under the same name (the last of a repeated name). */
+function validateCloudProfileSpecUpdate(p: CloudProfile, old: CloudProfile, now: Date): FieldError[] {
+  const errors = validateExpirableVersionsUpdate(
+    p.spec.kubernetes?.versions ?? [],
+    old.spec.kubernetes?.versions ?? [],
+    (i) => `spec.kubernetes.versions[${i}]`,
+    now,
+  );
+  const oldImages = new Map((old.spec.machineImages ?? []).map((image) => [image.name, image]));
+  (p.spec.machineImages ?? []).forEach((image, i) => {
+    const oldImage = oldImages.get(image.name);
+    if (oldImage === undefined) return;
+    errors.push(...validateExpirableVersionsUpdate(image.versions ?? [], oldImage.versions ?? [], (j) => `spec.machineImages[${i}].versions[${j}]`, now));
+  });
+  return errors;
+}
+
 /** ValidateCloudProfileSpec — versions present, X.Y.Z regex, duplicates, no expirationDate on the latest k8s version, valid
- *  classifications, lifecycle rules (feature gate off unless told), one supported per minor, machine images.
- *  Expects the defaulted profile (as Gardener validates after defaulting). `old` is accepted for update
- *  calls; no rule compares with it yet (Gardener's rule for versions going back to unavailable is not here). */
+ *  classifications, lifecycle rules (feature gate off unless told), one supported per minor, machine images — and on an
+ *  update (`old` given) ValidateCloudProfileSpecUpdate's rule for versions turned unavailable, which needs `options.now`
+ *  (without it that rule is not checked). Expects the defaulted profiles (as Gardener validates after defaulting). */
 export function validateCloudProfile(
   p: CloudProfile,
-  _old?: CloudProfile,
+  old?: CloudProfile,
   options: CloudProfileValidationOptions = {},
 ): FieldError[] {
-  return [...validateMachineImages(p, options), ...validateKubernetesVersions(p, options)];
+  const errors = [...validateMachineImages(p, options), ...validateKubernetesVersions(p, options)];
+  if (old !== undefined && options.now !== undefined) errors.push(...validateCloudProfileSpecUpdate(p, old, options.now));
+  return errors;
 }

@@ -34,9 +34,10 @@ export function updateStrategyOf(image: MachineImage): MachineImageUpdateStrateg
 
 // ---- defaults -------------------------------------------------------------------------------
 
-/** copy; updateStrategy 'major', CRI containerd, architectures ['amd64'] (defaults_cloudprofile.go: SetDefaults_MachineImage,
- *  SetDefaults_MachineImageVersion, SetDefaults_CloudProfile; Gardener skips the architecture defaults when
- *  machineCapabilities are defined, and then architectures are not read here either) */
+/** copy; updateStrategy 'major', CRI containerd, architectures ['amd64'], machine and volume types usable
+ *  (defaults_cloudprofile.go: SetDefaults_MachineImage, SetDefaults_MachineImageVersion, SetDefaults_CloudProfile,
+ *  SetDefaults_MachineType, SetDefaults_VolumeType; Gardener skips the machine type architecture default when
+ *  machineCapabilities are defined, the architecture then comes from the capabilities) */
 export function defaultCloudProfile(p: CloudProfile): CloudProfile {
   const copy = deepCopy(p);
   for (const image of copy.spec.machineImages ?? []) {
@@ -46,7 +47,12 @@ export function defaultCloudProfile(p: CloudProfile): CloudProfile {
       if (!version.architectures || version.architectures.length === 0) version.architectures = [DEFAULT_ARCHITECTURE];
     }
   }
-  for (const machineType of copy.spec.machineTypes ?? []) machineType.architecture ??= DEFAULT_ARCHITECTURE;
+  const capabilitiesDefined = (copy.spec.machineCapabilities ?? []).length > 0;
+  for (const machineType of copy.spec.machineTypes ?? []) {
+    if (!capabilitiesDefined) machineType.architecture ??= DEFAULT_ARCHITECTURE;
+    machineType.usable ??= true; // SetDefaults_MachineType
+  }
+  for (const volumeType of copy.spec.volumeTypes ?? []) volumeType.usable ??= true; // SetDefaults_VolumeType
   return copy;
 }
 

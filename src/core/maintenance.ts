@@ -12,6 +12,7 @@
 // and Events.
 import type { CatalogueIndex } from './cloudprofile.js';
 import { type CredentialRotation, credentialRotationsDue, type RotationOperation } from './credential-rotation.js';
+import { goQuote } from './field-errors.js';
 import { filterMachineImageVersions } from './machine-image-filters.js';
 import {
   buildMaintenanceEvents,
@@ -146,11 +147,12 @@ type ImageOutcome = { pool: string; change: MachineImageChange; result: ItemResu
 function machineImagePrerequisiteError(workers: Worker[], index: CatalogueIndex): string | undefined {
   for (const worker of workers) {
     if (!index.machineTypes.has(worker.machine.type ?? '')) {
-      return `machine type "${worker.machine.type}" of worker "${worker.name}" does not exist in cloudprofile`;
+      // reconciler.go, maintainMachineImages: %q of the type and the pool name (an absent type is "").
+      return `machine type ${goQuote(worker.machine.type ?? '')} of worker ${goQuote(worker.name)} does not exist in cloudprofile`;
     }
     const name = worker.machine.image?.name ?? '';
     if (!index.machineImages.has(name.toLowerCase())) {
-      return `failure while determining the default machine image in the CloudProfile: no machineImage with name "${name}" (specified in shoot) could be found in the cloudProfile "${index.profile.metadata.name}"`;
+      return `failure while determining the default machine image in the CloudProfile: no machineImage with name ${goQuote(name)} (specified in shoot) could be found in the cloudProfile ${goQuote(index.profile.metadata.name)}`;
     }
   }
   return undefined;

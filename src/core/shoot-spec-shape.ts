@@ -26,6 +26,8 @@ const worker: SpecShape = {
     },
     cri: { fields: { name: 'string', containerRuntimes: { items: { fields: { type: 'string' } } } } },
     kubernetes: { fields: { version: 'string' } },
+    volume: { fields: { type: 'string' } },
+    zones: { items: 'string' },
     updateStrategy: 'string',
     minimum: 'integer',
     maximum: 'integer',

@@ -75,6 +75,8 @@ export interface Worker {
   };
   cri?: WorkerCRI;
   kubernetes?: { version?: string; [key: string]: unknown };
+  volume?: { type?: string; [key: string]: unknown };
+  zones?: string[];
   /** AutoRollingUpdate (default), AutoInPlaceUpdate, ManualInPlaceUpdate. */
   updateStrategy?: string;
   minimum?: number;

@@ -1,7 +1,8 @@
 // Shoot validation for the validating webhook: the parts of Gardener's static Shoot validation
 // (gardener/gardener pkg/api/core/validation/shoot.go: validateMaintenance, validateShootOperation,
 // ValidateKubernetesVersionUpdate) and of its ShootValidator admission plugin (CloudProfile checks,
-// plugin/pkg/shoot/validator/admission.go) that concern maintenance, versions and operations, plus this
+// plugin/pkg/shoot/validator/admission.go; machine and volume types: worker-type-admission.ts) that concern
+// maintenance, versions, machines and operations, plus this
 // project's pending-spec annotation (docs/design.md, "Differences from Gardener" 1). The warnings for
 // deprecated or soon-expiring versions: shoot-warnings.ts. Every rejection is answered with 403
 // Forbidden (src/admission/review.ts).
@@ -30,6 +31,7 @@ import {
   workersOf,
 } from './shoot.js';
 import { parseTimeWindow, windowDurationProblem } from './timewindow.js';
+import { validateMachineTypeAdmission, validateVolumeTypeAdmission } from './worker-type-admission.js';
 import {
   classificationOf,
   compareNormalizedVersions,
@@ -359,15 +361,20 @@ function admissionErrors(shoot: Shoot, oldShoot: Shoot | undefined, operation: O
     const oldWorker = oldWorkers.find((w) => w.name === worker.name);
     const isNewPool = oldWorker === undefined;
 
-    const imageError = validateMachineImageAdmission({ index, worker, oldWorker, operation, path, now });
-    if (imageError !== undefined) errors.push(imageError);
+    // validateProvider: the pool's first machine error (architecture, machine type, image) stops its kubelet check.
+    const pool = { index, worker, oldWorker, region: shoot.spec.region ?? '', path };
+    const machineError = validateMachineTypeAdmission(pool) ?? validateMachineImageAdmission({ index, worker, oldWorker, operation, path, now });
+    if (machineError !== undefined) errors.push(machineError);
 
     const kubelet = workerVersionOf(worker) ?? controlPlane;
     const oldKubelet = oldWorker ? (workerVersionOf(oldWorker) ?? oldControlPlane) : undefined;
-    if (imageError === undefined && (imageChanged(worker, oldWorker) || kubelet !== oldKubelet)) {
+    if (machineError === undefined && (imageChanged(worker, oldWorker) || kubelet !== oldKubelet)) {
       const kubeletError = validateKubeletConstraint(index, worker, kubelet, path);
       if (kubeletError !== undefined) errors.push(kubeletError);
     }
+
+    const volumeError = validateVolumeTypeAdmission(pool);
+    if (volumeError !== undefined) errors.push(volumeError);
 
     const version = workerVersionOf(worker);
     if (version !== undefined) {

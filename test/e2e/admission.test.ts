@@ -35,6 +35,11 @@ function example(file: string): ShootDoc {
   return parse(readFileSync(join(repoRoot(), 'examples', 'shoots', file), 'utf8')) as ShootDoc;
 }
 
+/** examples/cloudprofile.yaml, to change and apply under a new name. */
+function exampleProfile(): { metadata: { name: string }; spec: { kubernetes: { versions: Record<string, unknown>[] } } } {
+  return parse(readFileSync(join(repoRoot(), 'examples', 'cloudprofile.yaml'), 'utf8')) as ReturnType<typeof exampleProfile>;
+}
+
 /** An example shoot under a new name in this file's namespace, optionally changed. */
 function shoot(file: string, name: string, change: (doc: ShootDoc) => void = () => undefined): string {
   const doc = example(file);
@@ -203,10 +208,7 @@ describe('rejections', () => {
   });
 
   it('rejects a CloudProfile whose latest Kubernetes version has an expiration date', async () => {
-    const profile = parse(readFileSync(join(repoRoot(), 'examples', 'cloudprofile.yaml'), 'utf8')) as {
-      metadata: { name: string };
-      spec: { kubernetes: { versions: Record<string, unknown>[] } };
-    };
+    const profile = exampleProfile();
     profile.metadata.name = uniqueName('expiring-latest');
     profile.spec.kubernetes.versions.unshift({ version: '1.34.0', expirationDate: '2099-01-01T00:00:00Z' });
     const res = await applyYaml(stringify(profile));
@@ -214,6 +216,30 @@ describe('rejections', () => {
       res,
       "spec.kubernetes.versions[].expirationDate: Invalid value: \"2099-01-01T00:00:00Z\": expiration date of latest kubernetes version ('1.34.0') must not be set",
     );
+  });
+
+  it('rejects a machine type the CloudProfile does not list', async () => {
+    const res = await applyYaml(
+      shoot('no-window.yaml', uniqueName('machine'), (doc) => {
+        const workers = (doc.spec.provider as { workers: { machine: { type: string } }[] }).workers;
+        for (const w of workers) w.machine.type = 'm5.xlarge';
+      }),
+    );
+    expectDenied(res, 'spec.provider.workers[0].machine.type: Unsupported value: "m5.xlarge": supported values: "m5.large"');
+  });
+
+  // Without --feature-gates the new lifecycle is refused as well; the update rule is not gated (as in Gardener).
+  it('rejects a CloudProfile update that turns an available version unavailable again', async () => {
+    const profile = exampleProfile();
+    profile.metadata.name = uniqueName('unavailable-again');
+    expectOk(await applyYaml(stringify(profile)));
+    try {
+      profile.spec.kubernetes.versions[1] = { version: '1.33.1', lifecycle: [{ classification: 'supported', startTime: '2099-01-01T00:00:00Z' }] };
+      const res = await applyYaml(stringify(profile));
+      expectDenied(res, 'spec.kubernetes.versions[1]: Forbidden: a version cannot be turned unavailable if it was already moved into a later lifecycle stage');
+    } finally {
+      await kubectl(['delete', 'cloudprofile', profile.metadata.name, '--wait=false']);
+    }
   });
 });
 

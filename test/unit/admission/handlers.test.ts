@@ -163,4 +163,15 @@ describe('validateCloudProfileReview', () => {
     expect(response.status?.code).toBe(403);
     expect(response.status?.message).toContain("expiration date of latest kubernetes version ('1.33.2') must not be set");
   });
+
+  it('compares an UPDATE with the old profile at deps.now (a start after it turns an available version unavailable)', () => {
+    const p = profile();
+    // 1.33.1 is listed without a lifecycle (available); its lifecycle now starts three months after deps.now (the wall clock plays no part).
+    p.spec.kubernetes.versions[1] = { version: '1.33.1', lifecycle: [{ classification: 'supported', startTime: '2026-06-01T00:00:00Z' }] };
+    const response = validateCloudProfileReview(request('UPDATE', p, profile()), deps({ versionClassificationLifecycle: true }));
+    expect(response.status?.message).toBe(
+      'spec.kubernetes.versions[1]: Forbidden: a version cannot be turned unavailable if it was already moved into a later lifecycle stage',
+    );
+    expect(validateCloudProfileReview(request('CREATE', p), deps({ versionClassificationLifecycle: true }))).toEqual({ uid: 'uid-1', allowed: true });
+  });
 });

@@ -91,6 +91,16 @@ describe('shootShapeErrors', () => {
       (s) => ((s as Record<string, unknown>).status = { credentials: { rotation: { etcdEncryptionKey: { phase: {} } } } }),
       'status.credentials.rotation.etcdEncryptionKey.phase: Invalid value: "object": must be of type string',
     ],
+    [
+      'a volume type of the wrong type',
+      (s) => ((s.spec.provider.workers[0] as Record<string, unknown>).volume = { type: 1 }),
+      'spec.provider.workers[0].volume.type: Invalid value: "integer": must be of type string',
+    ],
+    [
+      'zones not a list of strings',
+      (s) => ((s.spec.provider.workers[0] as Record<string, unknown>).zones = [1]),
+      'spec.provider.workers[0].zones[0]: Invalid value: "integer": must be of type string',
+    ],
     ['spec.kubernetes as a list', (s) => ((s.spec as Record<string, unknown>).kubernetes = []), 'spec.kubernetes: Invalid value: "array": must be of type object'],
     ['spec null', (s) => ((s as Record<string, unknown>).spec = null), 'spec: Invalid value: "null": must be of type object'],
   ])('reports %s', (_name, mutate, expected) => {
@@ -131,6 +141,21 @@ describe('cloudProfileShapeErrors', () => {
       'an image name of the wrong type',
       (p) => ((p.spec.machineImages[0] as Record<string, unknown>).name = {}),
       'spec.machineImages[0].name: Invalid value: "object": must be of type string',
+    ],
+    [
+      'a machine type usable as a string',
+      (p) => ((p.spec.machineTypes[0] as Record<string, unknown>).usable = 'false'),
+      'spec.machineTypes[0].usable: Invalid value: "string": must be of type boolean',
+    ],
+    [
+      'unavailable machine types of a zone not a list',
+      (p) => ((p.spec as Record<string, unknown>).regions = [{ name: 'r', zones: [{ name: 'z', unavailableMachineTypes: 'm' }] }]),
+      'spec.regions[0].zones[0].unavailableMachineTypes: Invalid value: "string": must be of type array',
+    ],
+    [
+      'a volume type without name',
+      (p) => ((p.spec as Record<string, unknown>).volumeTypes = [{ usable: true }]),
+      'spec.volumeTypes[0].name: Required value',
     ],
   ])('reports %s', (_name, mutate, expected) => {
     const p = profile();

@@ -3,7 +3,7 @@ import type { CloudProfile } from '../../../src/core/cloudprofile-types.js';
 import { defaultCloudProfile } from '../../../src/core/cloudprofile.js';
 import { validateCloudProfile } from '../../../src/core/cloudprofile-validation.js';
 import { renderFieldError } from '../../../src/core/field-errors.js';
-import { FUTURE, PAST, baseProfile } from './cloudprofile-fixture.js';
+import { FUTURE, NOW, PAST, baseProfile } from './cloudprofile-fixture.js';
 
 function render(p: CloudProfile, options?: { lifecycleFeatureGate?: boolean }): string[] {
   return validateCloudProfile(defaultCloudProfile(p), undefined, options).map(renderFieldError);
@@ -205,5 +205,104 @@ describe('validateCloudProfile (Gardener ValidateCloudProfile)', () => {
         'spec.kubernetes.versions[1]: Forbidden: unable to add version "1.1.1" with classification "supported". "supported" lifecycle stages must not overlap per minor version',
       ]);
     });
+  });
+});
+
+// gardener/gardener pkg/api/core/validation/cloudprofile_test.go, "#ValidateCloudProfileUpdate" (removed versions,
+// "Update version from supported to unavailable"); the further cases follow ValidateCloudProfileExpirableVersionsUpdate.
+describe('validateCloudProfile on UPDATE (Gardener ValidateCloudProfileSpecUpdate, versions turned unavailable)', () => {
+  const FORBIDDEN = 'Forbidden: a version cannot be turned unavailable if it was already moved into a later lifecycle stage';
+  const hoursFromNow = (h: number) => new Date(NOW.getTime() + h * 3_600_000).toISOString();
+  type Versions = CloudProfile['spec']['kubernetes']['versions'];
+  const withKubernetes = (versions: Versions) => {
+    const p = baseProfile();
+    p.spec.kubernetes.versions = versions;
+    return p;
+  };
+  const withImageVersions = (versions: Versions, name = 'gardenlinux') => {
+    const p = baseProfile();
+    p.spec.machineImages = [{ name, versions }];
+    return p;
+  };
+  const update = (next: CloudProfile, old: CloudProfile, lifecycleFeatureGate = true) =>
+    validateCloudProfile(defaultCloudProfile(next), defaultCloudProfile(old), { lifecycleFeatureGate, now: NOW }).map(renderFieldError);
+
+  it.each<[string, CloudProfile, CloudProfile, string[]]>([
+    [
+      'deleting Kubernetes versions',
+      withKubernetes([{ version: '1.17.2', classification: 'deprecated' }]),
+      withKubernetes([
+        { version: '1.17.2', classification: 'deprecated' },
+        { version: '1.17.1', classification: 'deprecated', expirationDate: PAST },
+        { version: '1.17.0', classification: 'deprecated', expirationDate: PAST },
+      ]),
+      [],
+    ],
+    [
+      'deleting machine image versions',
+      withImageVersions([{ version: '2135.6.2', classification: 'deprecated' }]),
+      withImageVersions([
+        { version: '2135.6.2', classification: 'deprecated' },
+        { version: '2135.6.1', classification: 'deprecated', expirationDate: PAST },
+        { version: '2135.6.0', classification: 'deprecated', expirationDate: PAST },
+      ]),
+      [],
+    ],
+    [
+      'a Kubernetes version moved from supported to a start in the future',
+      withKubernetes([{ version: '1.17.2', lifecycle: [{ classification: 'supported', startTime: hoursFromNow(1) }] }]),
+      withKubernetes([{ version: '1.17.2', lifecycle: [{ classification: 'supported' }] }]),
+      [`spec.kubernetes.versions[0]: ${FORBIDDEN}`],
+    ],
+    [
+      'a machine image version moved from preview to supported starting in the future',
+      withImageVersions([{ version: '2135.6.0', lifecycle: [{ classification: 'supported', startTime: hoursFromNow(1) }] }], 'ubuntu'),
+      withImageVersions([{ version: '2135.6.0', lifecycle: [{ classification: 'preview' }] }], 'ubuntu'),
+      [`spec.machineImages[0].versions[0]: ${FORBIDDEN}`],
+    ],
+    [
+      'a start that has passed at now, moved into the future',
+      withKubernetes([{ version: '1.17.2', lifecycle: [{ classification: 'supported', startTime: hoursFromNow(1) }] }]),
+      withKubernetes([{ version: '1.17.2', lifecycle: [{ classification: 'supported', startTime: hoursFromNow(-1) }] }]),
+      [`spec.kubernetes.versions[0]: ${FORBIDDEN}`],
+    ],
+    [
+      'a version not yet available may move its start further',
+      withKubernetes([{ version: '1.17.2', lifecycle: [{ classification: 'supported', startTime: hoursFromNow(48) }] }]),
+      withKubernetes([{ version: '1.17.2', lifecycle: [{ classification: 'supported', startTime: hoursFromNow(24) }] }]),
+      [],
+    ],
+    [
+      'a new version may start in the future; the path is the index in the new list',
+      withKubernetes([
+        { version: '1.18.0', lifecycle: [{ classification: 'preview', startTime: hoursFromNow(1) }] },
+        { version: '1.17.2', lifecycle: [{ classification: 'supported', startTime: hoursFromNow(1) }] },
+      ]),
+      withKubernetes([{ version: '1.17.2' }]),
+      [`spec.kubernetes.versions[1]: ${FORBIDDEN}`],
+    ],
+    [
+      'an image the old profile does not have is not compared',
+      withImageVersions([{ version: '2135.6.0', lifecycle: [{ classification: 'supported', startTime: hoursFromNow(1) }] }], 'ubuntu'),
+      withImageVersions([{ version: '2135.6.0' }], 'gardenlinux'),
+      [],
+    ],
+  ])('%s', (_name, next, old, expected) => {
+    expect(update(next, old)).toEqual(expected);
+  });
+
+  it('is not behind the feature gate: with it off, the refused lifecycle and the update rule are both reported', () => {
+    const next = withKubernetes([{ version: '1.17.2', lifecycle: [{ classification: 'supported', startTime: hoursFromNow(1) }] }]);
+    expect(update(next, withKubernetes([{ version: '1.17.2' }]), false)).toEqual([
+      'spec.kubernetes.versions[0].lifecycle: Forbidden: lifecycles are not allowed with disabled VersionClassificationLifecycle feature gate',
+      `spec.kubernetes.versions[0]: ${FORBIDDEN}`,
+    ]);
+  });
+
+  it('compares only with an old profile and at a given now', () => {
+    const next = withKubernetes([{ version: '1.17.2', lifecycle: [{ classification: 'supported', startTime: hoursFromNow(1) }] }]);
+    const old = withKubernetes([{ version: '1.17.2' }]);
+    expect(validateCloudProfile(defaultCloudProfile(next), undefined, { lifecycleFeatureGate: true, now: NOW })).toEqual([]);
+    expect(validateCloudProfile(defaultCloudProfile(next), defaultCloudProfile(old), { lifecycleFeatureGate: true })).toEqual([]);
   });
 });

@@ -14,6 +14,21 @@ describe('defaultCloudProfile', () => {
     expect(input.spec.machineImages[0]?.versions[0]?.cri).toBeUndefined();
   });
 
+  it('defaults machine and volume types usable, keeps an explicit false (SetDefaults_MachineType, SetDefaults_VolumeType)', () => {
+    const input = baseProfile();
+    input.spec.machineTypes = [{ name: 'a' }, { name: 'b', usable: false }];
+    input.spec.volumeTypes = [{ name: 'v' }, { name: 'w', usable: false }];
+    const out = defaultCloudProfile(input);
+    expect(out.spec.machineTypes?.map((t) => t.usable)).toEqual([true, false]);
+    expect(out.spec.volumeTypes?.map((t) => t.usable)).toEqual([true, false]);
+  });
+
+  it('leaves the machine type architecture unset when capabilities are defined (SetDefaults_CloudProfile)', () => {
+    const input = baseProfile();
+    input.spec.machineCapabilities = [{ name: 'architecture', values: ['amd64', 'arm64'] }];
+    expect(defaultCloudProfile(input).spec.machineTypes?.[0]?.architecture).toBeUndefined();
+  });
+
   it('keeps explicit values', () => {
     const input = baseProfile();
     const image = input.spec.machineImages[0];

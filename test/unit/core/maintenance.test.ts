@@ -333,6 +333,12 @@ describe('plan: machine images (Gardener maintainMachineImages)', () => {
       error: 'machine type "huge" of worker "w2" does not exist in cloudprofile',
     },
     {
+      // reconciler.go, maintainMachineImages formats with %q: an absent type is "", never "undefined".
+      name: 'absent machine type',
+      workers: [worker('w1', '2135.6.0'), { name: 'w2', machine: { image: { name: 'coreos', version: '2135.6.0' } } }],
+      error: 'machine type "" of worker "w2" does not exist in cloudprofile',
+    },
+    {
       name: 'unknown image',
       workers: [worker('w1', '2135.6.0'), { name: 'w2', machine: { type: 'm5.large', image: { name: 'flatcar', version: '1.0.0' } } }],
       error:
