@@ -7,7 +7,8 @@
 // Order of work, as Gardener's reconciler: held spec becomes the base spec ("Differences from Gardener" 1),
 // machine images per worker (against the pre-maintenance control-plane version), control-plane
 // Kubernetes version, worker-pool Kubernetes versions (capped at the new control-plane version),
-// operation annotations, tasks, then status.lastMaintenance and Events.
+// unsupported feature gates and admission plugins removed, operation annotations, tasks, then
+// status.lastMaintenance and Events.
 import type { CatalogueIndex } from './cloudprofile.js';
 import { filterMachineImageVersions } from './machine-image-filters.js';
 import {
@@ -31,6 +32,7 @@ import {
   TASKS_ANNOTATION,
 } from './operations.js';
 import { applyMinorBoundaryCleanups } from './minor-boundary-cleanups.js';
+import { removeUnsupportedGatesAndPlugins } from './unsupported-feature-gates.js';
 import { jsonEqual } from './json.js';
 import { PENDING_SPEC_ANNOTATION, withPendingSpecApplied } from './rollout.js';
 import { type LastMaintenance, type Shoot, type Worker, annotationsOf, deepCopy, workersOf } from './shoot.js';
@@ -361,10 +363,12 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
     workerKubernetesResults.push({ pool: worker.name, result: outcome.result });
     if ('to' in outcome.change) worker.kubernetes = { ...worker.kubernetes, version: outcome.change.to };
   }
+  // Feature gates and admission plugins the maintained versions do not support (Gardener: every run).
+  const unsupported = removeUnsupportedGatesAndPlugins(shoot);
 
   // 4. Operation annotations and tasks.
   const operation = maintainOperation(shoot);
-  const operations = [...cleanups, ...(operation === '' ? [] : [`Added "${operation}" operation annotation`])];
+  const operations = [...cleanups, ...unsupported, ...(operation === '' ? [] : [`Added "${operation}" operation annotation`])];
   const tasksAdded = maintainTasks(shoot, options);
 
   const results: MaintenanceResults = {
