@@ -47,6 +47,7 @@ const objectMeta = {
 function jsonSchemaOf(shape: SpecShape): DecodingSchema & Record<string, unknown> {
   if (typeof shape === 'string') return { type: shape };
   if ('items' in shape) return { type: 'array', items: jsonSchemaOf(shape.items) };
+  if ('values' in shape) return { type: 'object', additionalProperties: jsonSchemaOf(shape.values) };
   return {
     type: 'object',
     ...(shape.required ? { required: [...shape.required] } : {}),

@@ -9,6 +9,11 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** Set in Gardener's sense: a pointer, map or slice that is not nil (JSON null is absent). */
+export function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
 /** Deep equality of two JSON values (object key order ignored; a key present on one side only differs). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

@@ -8,8 +8,8 @@
 // machine images per worker (against the pre-maintenance control-plane version), control-plane
 // Kubernetes version, the automatic credential rotations due (credential-rotation.ts), the
 // minor-boundary clean-ups, worker-pool Kubernetes versions (capped at the new control-plane
-// version), operation annotations (with the rotations started), tasks, then status.lastMaintenance
-// and Events.
+// version), unsupported feature gates and admission plugins removed, operation annotations (with
+// the rotations started), tasks, then status.lastMaintenance and Events.
 import type { CatalogueIndex } from './cloudprofile.js';
 import { type CredentialRotation, credentialRotationsDue, type RotationOperation } from './credential-rotation.js';
 import { goQuote } from './field-errors.js';
@@ -37,6 +37,7 @@ import {
   TASKS_ANNOTATION,
 } from './operations.js';
 import { applyMinorBoundaryCleanups } from './minor-boundary-cleanups.js';
+import { removeUnsupportedGatesAndPlugins } from './unsupported-feature-gates.js';
 import { jsonEqual } from './json.js';
 import { PENDING_SPEC_ANNOTATION, withPendingSpecApplied } from './rollout.js';
 import { type LastMaintenance, type Shoot, type Worker, annotationsOf, deepCopy, workersOf } from './shoot.js';
@@ -390,10 +391,12 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
     workerKubernetesResults.push({ pool: worker.name, result: outcome.result });
     if ('to' in outcome.change) worker.kubernetes = { ...worker.kubernetes, version: outcome.change.to };
   }
+  // Feature gates and admission plugins the maintained versions do not support (Gardener: every run).
+  const unsupported = removeUnsupportedGatesAndPlugins(shoot);
 
   // 4. Operation annotations and tasks.
   const operation = maintainOperation(shoot, rotations);
-  const operations = [...cleanups, ...(operation === '' ? [] : [`Added "${operation}" operation annotation`])];
+  const operations = [...cleanups, ...unsupported, ...(operation === '' ? [] : [`Added "${operation}" operation annotation`])];
   const tasksAdded = maintainTasks(shoot, options);
 
   const results: MaintenanceResults = {

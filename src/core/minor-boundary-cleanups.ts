@@ -5,12 +5,9 @@
 //
 // Not done here: the 1.34 migration of spec.secretBindingName to a CredentialsBinding (it
 // creates objects of an API this project does not serve).
-import { isJsonObject, type JsonObject } from './json.js';
+import { isJsonObject, isSet, type JsonObject } from './json.js';
 import type { Shoot } from './shoot.js';
 import { compareNormalizedVersions } from './versions.js';
-
-/** Set in Gardener's sense: a pointer or slice that is not nil (JSON null is absent). */
-const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 
 /** Whether `from` is below `minor` and `to` at or above it (Gardener's ConstraintK8sLess1xx / GreaterEqual1xx, normalised versions). */
 export function crossesMinor(from: string, to: string, minor: string): boolean {

@@ -6,15 +6,26 @@
 // a held spec is not read through that decoder, so there it must be an object.
 import { isJsonObject } from './json.js';
 
-/** The type a field must have: a leaf type, an object of fields, or a list. */
+/** The type a field must have: a leaf type, an object of fields, a list, or a map (`values`: any keys). */
 export type SpecShape =
   | 'string'
   | 'boolean'
   | 'integer'
   | { fields: Readonly<Record<string, SpecShape>>; required?: readonly string[]; goStruct?: boolean }
-  | { items: SpecShape };
+  | { items: SpecShape }
+  | { values: SpecShape };
 
 const rotationPeriod: SpecShape = { fields: { rotationPeriod: 'string' } };
+
+/** A component's `featureGates` (Gardener's KubernetesConfig): gate name → enabled. */
+const withFeatureGates: SpecShape = { fields: { featureGates: { values: 'boolean' } } };
+
+const kubeAPIServer: SpecShape = {
+  fields: {
+    featureGates: { values: 'boolean' },
+    admissionPlugins: { items: { fields: { name: 'string', disabled: 'boolean', kubeconfigSecretName: 'string' } } },
+  },
+};
 
 const worker: SpecShape = {
   required: ['name'],
@@ -25,7 +36,7 @@ const worker: SpecShape = {
       fields: { type: 'string', architecture: 'string', image: { fields: { name: 'string', version: 'string' } } },
     },
     cri: { fields: { name: 'string', containerRuntimes: { items: { fields: { type: 'string' } } } } },
-    kubernetes: { fields: { version: 'string' } },
+    kubernetes: { fields: { version: 'string', kubelet: withFeatureGates } },
     volume: { fields: { type: 'string' } },
     zones: { items: 'string' },
     updateStrategy: 'string',
@@ -39,7 +50,17 @@ export const SHOOT_SPEC_SHAPE: SpecShape = {
   fields: {
     cloudProfileName: 'string',
     cloudProfile: { required: ['name'], fields: { kind: 'string', name: 'string' } },
-    kubernetes: { goStruct: true, fields: { version: 'string' } },
+    kubernetes: {
+      goStruct: true,
+      fields: {
+        version: 'string',
+        kubeAPIServer,
+        kubeControllerManager: withFeatureGates,
+        kubeScheduler: withFeatureGates,
+        kubeProxy: withFeatureGates,
+        kubelet: withFeatureGates,
+      },
+    },
     provider: {
       goStruct: true,
       fields: {
@@ -77,6 +98,14 @@ function fitsLeaf(value: unknown, type: 'string' | 'boolean' | 'integer'): boole
 export function specShapeProblem(value: unknown, shape: SpecShape = SHOOT_SPEC_SHAPE, path = ''): string | undefined {
   const at = (key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
   if (typeof shape === 'string') return fitsLeaf(value, shape) ? undefined : `${path} must be a${shape === 'integer' ? 'n' : ''} ${shape}`;
+  if ('values' in shape) {
+    if (!isJsonObject(value)) return `${path} must be an object`;
+    for (const [key, item] of Object.entries(value)) {
+      const problem = specShapeProblem(item, shape.values, at(key));
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  }
   if ('items' in shape) {
     if (!Array.isArray(value)) return `${path} must be an array`;
     for (const [i, item] of value.entries()) {

@@ -1,8 +1,9 @@
 // Shoot validation for the validating webhook: the parts of Gardener's static Shoot validation
 // (gardener/gardener pkg/api/core/validation/shoot.go: validateMaintenance, validateShootOperation,
-// ValidateKubernetesVersionUpdate) and of its ShootValidator admission plugin (CloudProfile checks,
-// plugin/pkg/shoot/validator/admission.go; machine and volume types: worker-type-admission.ts) that concern
-// maintenance, versions, machines and operations, plus this
+// ValidateKubernetesVersionUpdate; feature gates and admission plugins: feature-gate-validation.ts) and of
+// its ShootValidator admission plugin (CloudProfile checks, plugin/pkg/shoot/validator/admission.go;
+// machine and volume types: worker-type-admission.ts) that concern maintenance, versions, machines and
+// operations, plus this
 // project's pending-spec annotation (docs/design.md, "Differences from Gardener" 1). The warnings for
 // deprecated or soon-expiring versions: shoot-warnings.ts. Every rejection is answered with 403
 // Forbidden (src/admission/review.ts).
@@ -13,6 +14,7 @@
 
 import type { MachineImage, MachineImageVersion } from './cloudprofile-types.js';
 import type { CatalogueIndex } from './cloudprofile.js';
+import { validateShootFeatureGates } from './feature-gate-validation.js';
 import { type FieldError, forbidden, goQuote, invalid, notSupported, required } from './field-errors.js';
 import { formatGoDuration, parseGoDuration } from './go-duration.js';
 import { jsonEqual } from './json.js';
@@ -217,6 +219,7 @@ function staticErrors(shoot: Shoot, oldShoot: Shoot | undefined, operation: Oper
   }
 
   errors.push(...validateMaintenance(shoot.spec));
+  errors.push(...validateShootFeatureGates(shoot.spec));
   // gardener/gardener pkg/api/core/validation/shoot.go, validateProvider and ValidateWorker: what a
   // Shoot read with an empty or absent `provider`/`machine` (src/admission/gardener-decoding.ts) lacks.
   if (!shoot.spec.provider.type) errors.push(required('spec.provider.type', 'must specify a provider type'));

@@ -141,6 +141,17 @@ describe('validateShootReview', () => {
     expect(response.status?.message).toContain('spec.kubernetes.version: Unsupported value: "1.31.0"');
   });
 
+  it('denies a feature gate the version does not support and a required admission plugin disabled (null entries read as absent)', () => {
+    const shoot = example('confined.yaml');
+    shoot.spec.kubernetes.kubeAPIServer = { featureGates: { CSIMigrationRBD: true }, admissionPlugins: [{ name: 'NodeRestriction', disabled: true, config: null }] };
+    shoot.spec.kubernetes.kubeProxy = { featureGates: null };
+    const response = validateShootReview(request('CREATE', shoot), deps());
+    expect(response.status?.code).toBe(403);
+    expect(response.status?.message).toBe(
+      `[spec.kubernetes.kubeAPIServer.admissionPlugins[0]: Forbidden: admission plugin "NodeRestriction" cannot be disabled, spec.kubernetes.kubeAPIServer.featureGates.CSIMigrationRBD: Forbidden: not supported in Kubernetes version ${shoot.spec.kubernetes.version}]`,
+    );
+  });
+
   it('allows a valid shoot', () => {
     const response = validateShootReview(request('CREATE', example('confined.yaml')), deps());
     expect(response.status).toBeUndefined();

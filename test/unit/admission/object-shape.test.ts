@@ -101,6 +101,21 @@ describe('shootShapeErrors', () => {
       (s) => ((s.spec.provider.workers[0] as Record<string, unknown>).zones = [1]),
       'spec.provider.workers[0].zones[0]: Invalid value: "integer": must be of type string',
     ],
+    [
+      'a feature gate that is not a boolean',
+      (s) => ((s.spec.kubernetes as Record<string, unknown>).kubeAPIServer = { featureGates: { APIServerIdentity: 'true' } }),
+      'spec.kubernetes.kubeAPIServer.featureGates.APIServerIdentity: Invalid value: "string": must be of type boolean',
+    ],
+    [
+      "a pool kubelet's feature gates as a list",
+      (s) => ((s.spec.provider.workers[0] as Record<string, unknown>).kubernetes = { kubelet: { featureGates: ['A'] } }),
+      'spec.provider.workers[0].kubernetes.kubelet.featureGates: Invalid value: "array": must be of type object',
+    ],
+    [
+      'an admission plugin name of the wrong type',
+      (s) => ((s.spec.kubernetes as Record<string, unknown>).kubeAPIServer = { admissionPlugins: [{ name: 1 }] }),
+      'spec.kubernetes.kubeAPIServer.admissionPlugins[0].name: Invalid value: "integer": must be of type string',
+    ],
     ['spec.kubernetes as a list', (s) => ((s.spec as Record<string, unknown>).kubernetes = []), 'spec.kubernetes: Invalid value: "array": must be of type object'],
     ['spec null', (s) => ((s as Record<string, unknown>).spec = null), 'spec: Invalid value: "null": must be of type object'],
   ])('reports %s', (_name, mutate, expected) => {

@@ -3,7 +3,8 @@ import type { CloudProfile } from '../../../src/core/cloudprofile-types.js';
 import { indexCloudProfile } from '../../../src/core/cloudprofile.js';
 import { plan } from '../../../src/core/maintenance.js';
 import { applyMinorBoundaryCleanups, crossesMinor } from '../../../src/core/minor-boundary-cleanups.js';
-import type { Shoot, ShootSpec } from '../../../src/core/shoot.js';
+import type { ShootSpec } from '../../../src/core/shoot.js';
+import { shootWith } from './maintenance-shoot-fixture.js';
 
 // Gardener's texts (pkg/controllermanager/controller/shoot/maintenance/reconciler.go), written out here
 // independently of the module so that a changed text fails.
@@ -16,22 +17,6 @@ const MAX_PD_VOLS = '.spec.kubernetes.kubeScheduler.kubeMaxPDVols was removed. R
 const WATCH_CACHE = '.spec.kubernetes.kubeAPIServer.watchCacheSizes.default was removed. Reason: the default size configuration is deprecated and not respected by the kube-apiserver';
 const ADDONS = '.spec.addons was removed. Reason: addons are not supported anymore for Kubernetes versions 1.35+';
 const dnsSecret = (i: number) => `.spec.dns.providers[${i}].secretName was removed. Reason: The field is no longer supported for Shoot clusters using Kubernetes version 1.35+`;
-
-function shootWith(spec: Partial<ShootSpec>, version: string): Shoot {
-  return {
-    apiVersion: 'core.gardener.cloud/v1beta1',
-    kind: 'Shoot',
-    metadata: { name: 'demo', namespace: 'garden-dev' },
-    spec: {
-      cloudProfileName: 'local',
-      provider: { type: 'local', workers: [] },
-      maintenance: { autoUpdate: { kubernetesVersion: true, machineImageVersion: false }, timeWindow: { begin: '100000+0000', end: '110000+0000' } },
-      ...spec,
-      kubernetes: { ...(spec.kubernetes ?? {}), version },
-    },
-    status: { lastOperation: { type: 'Reconcile', state: 'Succeeded' } },
-  };
-}
 
 /** Every field the clean-ups know, set. */
 const everything = (): Partial<ShootSpec> => ({

@@ -135,6 +135,7 @@ describe('pendingSpecOf', () => {
     ['confine not a boolean', '{"kubernetes":{},"provider":{},"maintenance":{"confineSpecUpdateRollout":"yes"}}', /maintenance\.confineSpecUpdateRollout must be a boolean$/],
     ['a pool size not an integer', '{"kubernetes":{},"provider":{"workers":[{"name":"a","machine":{},"maximum":1.5}]}}', /provider\.workers\[0\]\.maximum must be an integer$/],
     ['a profile reference without a name', '{"kubernetes":{},"provider":{},"cloudProfile":{"kind":"CloudProfile"}}', /cloudProfile\.name must be a string$/],
+    ['a feature gate not a boolean', '{"kubernetes":{"kubeScheduler":{"featureGates":{"A":1}}},"provider":{}}', /kubernetes\.kubeScheduler\.featureGates\.A must be a boolean$/],
     ['a rotation period not a string', '{"kubernetes":{},"provider":{},"maintenance":{"autoRotation":{"credentials":{"sshKeypair":{"rotationPeriod":5}}}}}', /maintenance\.autoRotation\.credentials\.sshKeypair\.rotationPeriod must be a string$/],
   ])('rejects %s', (_name, raw, pattern) => {
     const r = pendingSpecOf(shoot(live, { [PENDING_SPEC_ANNOTATION]: raw }));
