@@ -2,6 +2,7 @@
 // unexpected exception into a denial (the webhook never answers a review with a 500).
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import type { FieldError } from '../core/field-errors.js';
+import type { ProfileRef } from '../core/shoot.js';
 import {
   deniedResponse,
   type AdmissionRequest,
@@ -20,11 +21,13 @@ export interface AdmissionLog {
 }
 
 /**
- * Where handlers find CloudProfiles, each already shape-checked, defaulted and indexed. The
- * catalogue implements it (src/catalogue/: files; src/kube/cloudprofile-informer.ts: the cluster).
+ * Where handlers find CloudProfiles, each already shape-checked, defaulted and indexed, and the
+ * merged profiles of NamespacedCloudProfiles (src/core/namespaced-cloudprofile.ts). The catalogue
+ * implements it (src/catalogue/: files; src/kube/cloudprofile-informer.ts: the cluster).
  */
 export interface CloudProfileSource {
-  get(name: string): CatalogueIndex | undefined;
+  /** A CloudProfile by name, or the merged profile of a NamespacedCloudProfile in `ref.namespace`. */
+  get(ref: ProfileRef): CatalogueIndex | undefined;
   /** True once the source has seen every profile at least once (the informer's first list). */
   synced(): boolean;
 }

@@ -8,7 +8,7 @@
 // `spec` come from core's one description of them (src/core/shoot-spec-shape.ts, SHOOT_SPEC_SHAPE),
 // which also checks the held spec.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { CloudProfile } from '../core/cloudprofile-types.js';
+import type { CloudProfile, NamespacedCloudProfile } from '../core/cloudprofile-types.js';
 import { invalid, required, type FieldError } from '../core/field-errors.js';
 import { PENDING_SPEC_FIELD, pendingSpecOf } from '../core/rollout.js';
 import { SHOOT_SPEC_SHAPE, type SpecShape } from '../core/shoot-spec-shape.js';
@@ -138,6 +138,33 @@ const machineImageVersion = {
   },
 } as const;
 
+const machineImages = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      name: str,
+      updateStrategy: str,
+      versions: { type: 'array', items: machineImageVersion },
+    },
+  },
+} as const;
+
+const machineTypes = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      name: str,
+      architecture: str,
+      capabilities: { type: 'object', additionalProperties: stringList },
+      usable: bool,
+    },
+  },
+} as const;
+
 const cloudProfileSchema = {
   type: 'object',
   required: ['metadata', 'spec'],
@@ -155,31 +182,8 @@ const cloudProfileSchema = {
           goStruct: true,
           properties: { versions: { type: 'array', items: expirableVersion } },
         },
-        machineImages: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['name'],
-            properties: {
-              name: str,
-              updateStrategy: str,
-              versions: { type: 'array', items: machineImageVersion },
-            },
-          },
-        },
-        machineTypes: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['name'],
-            properties: {
-              name: str,
-              architecture: str,
-              capabilities: { type: 'object', additionalProperties: stringList },
-              usable: bool,
-            },
-          },
-        },
+        machineImages,
+        machineTypes,
         volumeTypes: namedList({ usable: bool }),
         regions: namedList({ zones: namedList({ unavailableMachineTypes: stringList, unavailableVolumeTypes: stringList }) }),
         machineCapabilities: {
@@ -191,12 +195,38 @@ const cloudProfileSchema = {
   },
 } as const;
 
+// gardener/gardener pkg/apis/core/v1beta1/types_namespacedcloudprofile.go: `parent` is a
+// non-pointer struct, `kubernetes` a pointer (absent stays absent: no Kubernetes overrides).
+const namespacedCloudProfileSchema = {
+  type: 'object',
+  required: ['metadata', 'spec'],
+  properties: {
+    apiVersion: str,
+    kind: str,
+    metadata: { ...objectMeta, nullDenied: true },
+    spec: {
+      type: 'object',
+      nullDenied: true,
+      properties: {
+        parent: { type: 'object', goStruct: true, properties: { kind: str, name: str } },
+        kubernetes: { type: 'object', properties: { versions: { type: 'array', items: expirableVersion } } },
+        machineImages,
+        machineTypes,
+        volumeTypes: namedList({ usable: bool }),
+        caBundle: str,
+        limits: { type: 'object', properties: { maxNodesTotal: int } },
+      },
+    },
+  },
+} as const;
+
 // strict: false because the schemas list properties without repeating `type` at every level;
 // the decoder's markers are annotations to ajv.
 const ajv = new Ajv({ allErrors: true, strict: false });
 ajv.addVocabulary(['goStruct', 'nullDenied']);
 const validateShootShape = ajv.compile(shootSchema);
 const validateCloudProfileShape = ajv.compile(cloudProfileSchema);
+const validateNamespacedCloudProfileShape = ajv.compile(namespacedCloudProfileSchema);
 
 /** At most this many shape errors are reported (a large wrong array must not give a huge message). */
 const MAX_REPORTED = 10;
@@ -287,6 +317,11 @@ export function readShoot(document: unknown): ReadObject<Shoot> {
 /** An untrusted CloudProfile as Gardener reads it, or the field errors of its wrongly typed fields. */
 export function readCloudProfile(document: unknown): ReadObject<CloudProfile> {
   return read<CloudProfile>(document, cloudProfileSchema, validateCloudProfileShape);
+}
+
+/** An untrusted NamespacedCloudProfile as Gardener reads it, or the field errors of its wrongly typed fields. */
+export function readNamespacedCloudProfile(document: unknown): ReadObject<NamespacedCloudProfile> {
+  return read<NamespacedCloudProfile>(document, namespacedCloudProfileSchema, validateNamespacedCloudProfileShape);
 }
 
 /**

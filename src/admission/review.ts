@@ -37,7 +37,7 @@ export interface AdmissionReviewRequest {
   request: AdmissionRequest;
 }
 
-export type AdmittedResource = 'shoots' | 'cloudprofiles';
+export type AdmittedResource = 'shoots' | 'cloudprofiles' | 'namespacedcloudprofiles';
 
 export interface StatusCause {
   reason: string;

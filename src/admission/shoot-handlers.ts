@@ -4,7 +4,7 @@
 import { defaultShoot } from '../core/defaulting.js';
 import { renderFieldErrors } from '../core/field-errors.js';
 import { confineRollout, heldChangeWarning } from '../core/rollout.js';
-import { cloudProfileNameOf, type Shoot } from '../core/shoot.js';
+import { cloudProfileRefOf, type Shoot } from '../core/shoot.js';
 import { shootWarnings } from '../core/shoot-warnings.js';
 import { validateShoot } from '../core/validation.js';
 import { guarded, inOldObject, objectName, type AdmissionDeps } from './handler-deps.js';
@@ -51,8 +51,8 @@ export function mutateShootReview(request: AdmissionRequest, deps: AdmissionDeps
     if (review.kind === 'skip') return allowedResponse(request.uid);
     if (review.kind === 'denied') return review.response;
     const now = deps.now();
-    const profileName = cloudProfileNameOf(review.shoot);
-    const index = profileName ? deps.profiles.get(profileName) : undefined;
+    const profileRef = cloudProfileRefOf(review.shoot);
+    const index = profileRef ? deps.profiles.get(profileRef) : undefined;
     const defaulted = defaultShoot({
       shoot: review.shoot,
       oldShoot: review.oldShoot,
@@ -99,7 +99,7 @@ export function validateShootReview(request: AdmissionRequest, deps: AdmissionDe
       shoot: review.shoot,
       oldShoot: review.oldShoot,
       operation: review.operation,
-      profiles: (name) => deps.profiles.get(name),
+      profiles: (ref) => deps.profiles.get(ref),
       now,
     });
     if (result.errors.length > 0) {

@@ -11,8 +11,8 @@ export function checkLogLevel(level: string): void {
 }
 
 /** commander's collector for a repeatable flag. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** `--now ISO`: an ISO 8601 instant (date and time), default the current time. */

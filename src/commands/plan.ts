@@ -1,21 +1,27 @@
-// `shoot-maintenance plan --shoot FILE --cloud-profile FILE [--now ISO] [-o json|text]
-//  [--force-update-vanished-versions]`: what the next maintenance run would do, offline.
+// `shoot-maintenance plan --shoot FILE --cloud-profile FILE... [--now ISO] [-o json|text]
+//  [--force-update-vanished-versions]`: what the next maintenance run would do, offline. A shoot
+// that references a NamespacedCloudProfile is planned against its merge with the parent: give
+// both files (`--cloud-profile parent.yaml --cloud-profile namespaced.yaml`).
 import { type Command, Option } from 'commander';
 import { readShoot } from '../admission/object-shape.js';
 import { prepareCloudProfile } from '../catalogue/prepare.js';
+import { loadCloudProfileFiles } from '../catalogue/profile-files.js';
+import { NAMESPACED_CLOUD_PROFILE_KIND } from '../core/cloudprofile-types.js';
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import { defaultShoot } from '../core/defaulting.js';
 import { renderFieldErrors } from '../core/field-errors.js';
 import { isJsonObject } from '../core/json.js';
 import { plan, planToJson } from '../core/maintenance.js';
-import type { Shoot } from '../core/shoot.js';
+import { cloudProfileRefOf, profileRefText, type Shoot } from '../core/shoot.js';
 import { readDocumentFile } from './document-file.js';
-import { FEATURE_GATES_HELP, parseFeatureGates, parseNow } from './options.js';
+import { collect, FEATURE_GATES_HELP, parseFeatureGates, parseNow } from './options.js';
 import { renderPlanText } from './plan-text.js';
 
 export interface PlanCommandOptions {
   shoot: string;
-  cloudProfile: string;
+  /** One CloudProfile file (used whatever name the shoot gives), or several files of CloudProfiles and
+   *  NamespacedCloudProfiles among which the shoot's reference is looked up. */
+  cloudProfile: string | string[];
   now?: string;
   output: 'json' | 'text';
   forceUpdateVanishedVersions?: boolean;
@@ -68,12 +74,38 @@ function asStored(shoot: Shoot, index: CatalogueIndex, now: Date, path: string):
   return defaulted.shoot;
 }
 
+/**
+ * The profile to plan against. One file holding one CloudProfile is used as it is (whatever name
+ * the shoot gives, as before NamespacedCloudProfiles); otherwise the files are loaded like
+ * review's and the shoot's reference is looked up among them.
+ */
+function profileForShoot(shoot: Shoot, shootPath: string, paths: readonly string[]): CatalogueIndex {
+  if (paths.length === 0) throw new Error('--cloud-profile is required');
+  const [only] = paths;
+  if (paths.length === 1 && only !== undefined && readObjectFile(only, 'cloud profile').kind !== NAMESPACED_CLOUD_PROFILE_KIND) {
+    return readCloudProfileFile(only);
+  }
+  const source = loadCloudProfileFiles(paths);
+  const ref = cloudProfileRefOf(shoot);
+  if (!ref) throw new Error(`shoot file ${shootPath} names no cloud profile (spec.cloudProfile.name)`);
+  if (ref.kind === NAMESPACED_CLOUD_PROFILE_KIND && !ref.namespace) {
+    throw new Error(`shoot file ${shootPath} has no metadata.namespace: a NamespacedCloudProfile is looked up in the shoot's namespace`);
+  }
+  const index = source.get(ref);
+  if (!index) {
+    throw new Error(`the shoot references ${ref.kind} ${JSON.stringify(profileRefText(ref))}, which is not among the --cloud-profile files`);
+  }
+  return index;
+}
+
 /** The command's output for the given options (what is printed to stdout). */
 export function runPlanCommand(options: PlanCommandOptions): string {
   parseFeatureGates(options.featureGates);
-  const index = readCloudProfileFile(options.cloudProfile);
+  const read = readShootFile(options.shoot);
+  const paths = typeof options.cloudProfile === 'string' ? [options.cloudProfile] : options.cloudProfile;
+  const index = profileForShoot(read, options.shoot, paths);
   const now = parseNow(options.now);
-  const shoot = asStored(readShootFile(options.shoot), index, now, options.shoot);
+  const shoot = asStored(read, index, now, options.shoot);
   const result = plan(shoot, index, now, {
     forceUpdateVanishedVersions: options.forceUpdateVanishedVersions ?? false,
     restartControlPlanePods: options.restartControlPlanePods ?? true,
@@ -87,7 +119,11 @@ export function registerPlanCommand(program: Command): void {
     .command('plan')
     .description('print what the next maintenance run would do to a Shoot')
     .requiredOption('--shoot <file>', 'the Shoot (YAML or JSON)')
-    .requiredOption('--cloud-profile <file>', 'its CloudProfile (YAML or JSON)')
+    .requiredOption(
+      '--cloud-profile <file>',
+      "its CloudProfile (YAML or JSON); repeat it to give a NamespacedCloudProfile and its parent: the shoot's reference picks one",
+      collect,
+    )
     .option('--now <iso>', 'the instant of the run (default: now)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'text']).default('text'))
     .option('--force-update-vanished-versions', 'treat versions dropped from the CloudProfile as expired', false)

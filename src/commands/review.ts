@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { firstLine, readDocumentFile } from './document-file.js';
 import { collect, FEATURE_GATES_HELP, parseFeatureGates, parseNow } from './options.js';
-import { validateCloudProfileReview } from '../admission/cloudprofile-handlers.js';
+import { validateCloudProfileReview, validateNamespacedCloudProfileReview } from '../admission/cloudprofile-handlers.js';
 import { DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_SCHEDULER_USER, type AdmissionDeps } from '../admission/handler-deps.js';
 import { applyJsonPatch } from '../admission/json-patch.js';
 import {
@@ -15,6 +15,7 @@ import {
   type AdmissionRequest,
   type AdmissionResponse,
   type AdmissionReviewResponse,
+  type AdmittedResource,
 } from '../admission/review.js';
 import { mutateShootReview, validateShootReview } from '../admission/shoot-handlers.js';
 import { loadCloudProfileFiles } from '../catalogue/profile-files.js';
@@ -43,17 +44,19 @@ export function readReviewFile(path: string): AdmissionRequest {
   }
 }
 
-function resourceOf(request: AdmissionRequest): 'shoots' | 'cloudprofiles' {
+function resourceOf(request: AdmissionRequest): AdmittedResource {
   const resource = (request.resource as { resource?: unknown } | undefined)?.resource;
   const kind = (request.kind as { kind?: unknown } | undefined)?.kind ?? (request.object ?? request.oldObject)?.kind;
+  if (resource === 'namespacedcloudprofiles' || kind === 'NamespacedCloudProfile') return 'namespacedcloudprofiles';
   return resource === 'cloudprofiles' || kind === 'CloudProfile' ? 'cloudprofiles' : 'shoots';
 }
 
 /** The mutating then validating answer, combined as kube-apiserver would see them. */
 export function reviewRequest(request: AdmissionRequest, deps: AdmissionDeps, webhook: WebhookChoice = 'both'): AdmissionResponse {
-  if (resourceOf(request) === 'cloudprofiles') {
-    if (webhook === 'mutate') throw new Error('there is no mutating webhook for cloudprofiles');
-    return validateCloudProfileReview(request, deps);
+  const resource = resourceOf(request);
+  if (resource !== 'shoots') {
+    if (webhook === 'mutate') throw new Error(`there is no mutating webhook for ${resource}`);
+    return resource === 'cloudprofiles' ? validateCloudProfileReview(request, deps) : validateNamespacedCloudProfileReview(request, deps);
   }
   if (webhook === 'validate') return validateShootReview(request, deps);
   const mutation = mutateShootReview(request, deps);

@@ -99,7 +99,7 @@ export async function startWebhook(options: WebhookOptions, logger?: Logger): Pr
 export function registerWebhookCommand(program: Command): void {
   program
     .command('webhook')
-    .description('serve the admission webhooks (/mutate/shoots, /validate/shoots, /validate/cloudprofiles) over HTTPS')
+    .description('serve the admission webhooks (/mutate/shoots, /validate/shoots, /validate/cloudprofiles, /validate/namespacedcloudprofiles) over HTTPS')
     .option('--host <address>', 'address to listen on', '0.0.0.0')
     .option('--port <port>', 'port to listen on', positiveInteger('--port'), 8443)
     .option('--cert-dir <dir>', 'directory with tls.crt and tls.key (reloaded when they change)', 'certs')

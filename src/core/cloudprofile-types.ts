@@ -85,3 +85,35 @@ export interface CloudProfile {
   metadata: { name: string; [key: string]: unknown };
   spec: CloudProfileSpec;
 }
+
+/** A reference from a Shoot (`spec.cloudProfile`) or a NamespacedCloudProfile (`spec.parent`) to a profile. */
+export interface CloudProfileReference {
+  kind: string;
+  name: string;
+}
+
+/** The two kinds a Shoot may reference (gardener/gardener pkg/apis/core/v1beta1/constants, CloudProfileReferenceKind*). */
+export const CLOUD_PROFILE_KIND = 'CloudProfile';
+export const NAMESPACED_CLOUD_PROFILE_KIND = 'NamespacedCloudProfile';
+
+/**
+ * A project's extension of a CloudProfile (gardener/gardener pkg/apis/core/v1beta1/types_namespacedcloudprofile.go):
+ * longer expiration dates for the parent's versions, extra machine types and images. Shoots in its
+ * namespace that reference it are judged against the merge (namespaced-cloudprofile.ts).
+ */
+export interface NamespacedCloudProfile {
+  apiVersion: string;
+  kind: 'NamespacedCloudProfile' | string;
+  metadata: { name: string; namespace?: string; [key: string]: unknown };
+  spec: {
+    parent: CloudProfileReference;
+    kubernetes?: { versions?: ExpirableVersion[] };
+    machineImages?: MachineImage[];
+    machineTypes?: MachineType[];
+    volumeTypes?: { name: string; [key: string]: unknown }[];
+    caBundle?: string;
+    limits?: { maxNodesTotal?: number; [key: string]: unknown };
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}

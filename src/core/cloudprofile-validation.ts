@@ -16,6 +16,10 @@ export interface CloudProfileValidationOptions {
   now?: Date;
 }
 
+/** pkg/api/core/validation/utils.go, ValidateMachineImageVersion: a version that is not semver. */
+export const MACHINE_IMAGE_VERSION_PARSE_ERROR =
+  'could not parse version. Use a semantic version. In case there is no semantic version for this image use the extensibility provider (define mapping in the CloudProfile) to map to the actual non semantic version';
+
 const KUBERNETES_VERSION_REGEX = /^([0-9]+\.){2}[0-9]+$/;
 const CLASSIFICATIONS: readonly string[] = ['deprecated', 'expired', 'preview', 'supported'];
 const AVAILABLE_CRI_NAMES: readonly string[] = [DEFAULT_CRI_NAME];
@@ -196,7 +200,7 @@ function validateMachineImageVersion(
       invalid(
         `${path}.version`,
         v.version,
-        'could not parse version. Use a semantic version. In case there is no semantic version for this image use the extensibility provider (define mapping in the CloudProfile) to map to the actual non semantic version',
+        MACHINE_IMAGE_VERSION_PARSE_ERROR,
       ),
     );
   }
@@ -243,6 +247,29 @@ function validateCRIs(v: MachineImageVersion, path: string): FieldError[] {
   return errors;
 }
 
+/** Each Kubernetes version: the X.Y.Z regex, no duplicates, the expirable-version rules
+ *  (pkg/api/core/validation/utils.go, validateKubernetesVersions; also used for NamespacedCloudProfiles). */
+export function validateKubernetesVersionEntries(
+  versions: readonly ExpirableVersion[],
+  kubernetesPath: string,
+  options: CloudProfileValidationOptions,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  versions.forEach((v, i) => {
+    const path = `${kubernetesPath}.versions[${i}]`;
+    if (!KUBERNETES_VERSION_REGEX.test(v.version ?? '')) {
+      errors.push(invalid(path, v, 'all Kubernetes versions must match the regex ^([0-9]+\\.){2}[0-9]+$'));
+    } else if (seen.has(v.version)) {
+      errors.push(duplicate(`${path}.version`, v.version));
+    } else {
+      seen.add(v.version);
+    }
+    errors.push(...validateExpirableVersion(v, path, options));
+  });
+  return errors;
+}
+
 function validateKubernetesVersions(p: CloudProfile, options: CloudProfileValidationOptions): FieldError[] {
   const errors: FieldError[] = [];
   const versions = p.spec.kubernetes?.versions ?? [];
@@ -276,18 +303,7 @@ function validateKubernetesVersions(p: CloudProfile, options: CloudProfileValida
     }
   }
 
-  const seen = new Set<string>();
-  versions.forEach((v, i) => {
-    const path = `spec.kubernetes.versions[${i}]`;
-    if (!KUBERNETES_VERSION_REGEX.test(v.version ?? '')) {
-      errors.push(invalid(path, v, 'all Kubernetes versions must match the regex ^([0-9]+\\.){2}[0-9]+$'));
-    } else if (seen.has(v.version)) {
-      errors.push(duplicate(`${path}.version`, v.version));
-    } else {
-      seen.add(v.version);
-    }
-    errors.push(...validateExpirableVersion(v, path, options));
-  });
+  errors.push(...validateKubernetesVersionEntries(versions, 'spec.kubernetes', options));
   errors.push(...validateOneSupportedPerMinor(versions, (i) => `spec.kubernetes.versions[${i}]`, options));
   return errors;
 }

@@ -76,7 +76,18 @@ export function goTimeString(ms: number): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction ? `.${fraction}` : ''} +0000 UTC`;
 }
 
+/** A bad value that Go renders with its String() method, unquoted (a metav1.Time: `2026-01-01 10:00:00 +0000 UTC`). */
+export class GoStringer {
+  constructor(readonly text: string) {}
+}
+
+/** An instant as a field error shows a metav1.Time bad value (its String(), unquoted). */
+export function goTime(ms: number): GoStringer {
+  return new GoStringer(goTimeString(ms));
+}
+
 function renderValue(value: unknown): string {
+  if (value instanceof GoStringer) return value.text;
   if (typeof value === 'string') return goQuote(value);
   if (value === null || value === undefined) return '<nil>';
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);

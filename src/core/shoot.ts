@@ -169,6 +169,35 @@ export function cloudProfileNameOf(shoot: Shoot): string | undefined {
   return shoot.spec.cloudProfile?.name ?? shoot.spec.cloudProfileName;
 }
 
+/** Which profile a shoot is judged against: a CloudProfile by name, or a NamespacedCloudProfile in the shoot's namespace. */
+export interface ProfileRef {
+  kind: string;
+  name: string;
+  /** The shoot's namespace, for a NamespacedCloudProfile. */
+  namespace?: string;
+}
+
+/**
+ * The profile reference of a shoot (gardener/gardener pkg/utils/gardener/cloudprofile.go,
+ * BuildCoreCloudProfileReference): `spec.cloudProfile` with its kind defaulted to CloudProfile,
+ * else `spec.cloudProfileName` as a CloudProfile. A NamespacedCloudProfile is looked up in the
+ * shoot's own namespace.
+ */
+export function cloudProfileRefOf(shoot: Shoot): ProfileRef | undefined {
+  const ref = shoot.spec.cloudProfile;
+  if (ref?.name) {
+    const kind = ref.kind || 'CloudProfile';
+    return kind === 'NamespacedCloudProfile' ? { kind, name: ref.name, namespace: shoot.metadata.namespace ?? '' } : { kind, name: ref.name };
+  }
+  const name = shoot.spec.cloudProfileName;
+  return name ? { kind: 'CloudProfile', name } : undefined;
+}
+
+/** `namespace/name` of a NamespacedCloudProfile reference, the name of a CloudProfile one (for logs and messages). */
+export function profileRefText(ref: ProfileRef): string {
+  return ref.namespace === undefined ? ref.name : `${ref.namespace}/${ref.name}`;
+}
+
 export function workersOf(shoot: Shoot): Worker[] {
   return shoot.spec.provider.workers ?? [];
 }

@@ -21,7 +21,17 @@ import { jsonEqual } from './json.js';
 import { architecturesOfImageVersion, workerArchitecture } from './machine-image-filters.js';
 import { validateOperationAnnotations } from './operations.js';
 import { PENDING_SPEC_ANNOTATION, changedPaths, pendingSpecOf, withPendingSpecApplied } from './rollout.js';
-import { type Shoot, type ShootSpec, type Worker, annotationsOf, cloudProfileNameOf, isInPlaceUpdateStrategy, workersOf } from './shoot.js';
+import {
+  type ProfileRef,
+  type Shoot,
+  type ShootSpec,
+  type Worker,
+  annotationsOf,
+  cloudProfileNameOf,
+  cloudProfileRefOf,
+  isInPlaceUpdateStrategy,
+  workersOf,
+} from './shoot.js';
 import { parseTimeWindow, windowDurationProblem } from './timewindow.js';
 import { validateMachineTypeAdmission, validateVolumeTypeAdmission } from './worker-type-admission.js';
 import {
@@ -380,9 +390,17 @@ function admissionErrors(shoot: Shoot, oldShoot: Shoot | undefined, operation: O
   return errors;
 }
 
-function profileNotFound(shoot: Shoot, name: string): FieldError {
+/** Gardener's ShootValidator text for a profile its listers do not have (plugin/pkg/shoot/validator/admission.go,
+ *  GetCloudProfileSpec's error: the lister's NotFound, or an unknown kind). */
+function profileNotFound(shoot: Shoot, ref: ProfileRef): FieldError {
   const field = shoot.spec.cloudProfile?.name ? 'spec.cloudProfile.name' : 'spec.cloudProfileName';
-  return forbidden(field, `could not find referenced cloud profile: cloudprofiles.core.gardener.cloud ${goQuote(name)} not found`);
+  const reason =
+    ref.kind === 'CloudProfile'
+      ? `cloudprofiles.core.gardener.cloud ${goQuote(ref.name)} not found`
+      : ref.kind === 'NamespacedCloudProfile'
+        ? `namespacedcloudprofiles.core.gardener.cloud ${goQuote(ref.name)} not found`
+        : `could not find referenced cloud profile with kind ${goQuote(ref.kind)}`;
+  return forbidden(field, `could not find referenced cloud profile: ${reason}`);
 }
 
 /**
@@ -396,18 +414,18 @@ export function validateShoot(input: {
   shoot: Shoot;
   oldShoot?: Shoot;
   operation: Operation;
-  profiles: (name: string) => CatalogueIndex | undefined;
+  profiles: (ref: ProfileRef) => CatalogueIndex | undefined;
   now: Date;
 }): { errors: FieldError[]; shoot: Shoot; index: CatalogueIndex | undefined } {
   const { oldShoot, operation, now } = input;
   const target = shootToValidate(input);
   const shoot = target.shoot;
 
-  const name = cloudProfileNameOf(shoot);
-  const index = name ? input.profiles(name) : undefined;
+  const ref = cloudProfileRefOf(shoot);
+  const index = ref ? input.profiles(ref) : undefined;
   const admission: FieldError[] = [];
-  if (name) {
-    if (index === undefined) admission.push(profileNotFound(shoot, name));
+  if (ref) {
+    if (index === undefined) admission.push(profileNotFound(shoot, ref));
     else if (!shoot.metadata.deletionTimestamp || operation === 'CREATE') admission.push(...admissionErrors(shoot, oldShoot, operation, index, now));
   }
   if (admission.length > 0) return { errors: admission, shoot, index };

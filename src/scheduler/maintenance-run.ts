@@ -11,7 +11,8 @@ import {
 } from '../core/maintenance-messages.js';
 import { type MaintenanceOptions, type MaintenancePlan, plan, shootChanged, withoutStatus } from '../core/maintenance.js';
 import { hasOperation, OP_MAINTAIN, OPERATION_ANNOTATION } from '../core/operations.js';
-import { cloudProfileNameOf, type LastMaintenance, type Shoot } from '../core/shoot.js';
+import { CLOUD_PROFILE_KIND } from '../core/cloudprofile-types.js';
+import { cloudProfileRefOf, profileRefText, type LastMaintenance, type ProfileRef, type Shoot } from '../core/shoot.js';
 import { MAINTENANCE_RECORD_ANNOTATION, maintenanceRecordOf, withMaintenanceRecord } from './maintenance-record.js';
 
 /** The API calls a run needs (ShootClient + EventRecorder in production, fakes in tests). */
@@ -27,7 +28,8 @@ export interface RunApi {
 
 export interface RunDeps {
   api: RunApi;
-  catalogue: (name: string) => CatalogueIndex | undefined;
+  /** The profile a shoot references (a CloudProfile, or a NamespacedCloudProfile merged into its parent). */
+  catalogue: (ref: ProfileRef) => CatalogueIndex | undefined;
   now: () => Date;
   options: MaintenanceOptions;
   /** Attempts of the real update when it hits a conflict (re-read and re-plan in between). */
@@ -90,9 +92,9 @@ export async function runMaintenance(deps: RunDeps, namespace: string, name: str
     if (unfinished !== undefined) return completeRecord(deps, shoot, unfinished);
     const now = deps.now();
     const maintain = hasOperation(shoot, OPERATION_ANNOTATION, OP_MAINTAIN);
-    const profileName = cloudProfileNameOf(shoot) ?? '';
-    const index = deps.catalogue(profileName);
-    if (!index) return { result: 'error', changes: [], error: `CloudProfile "${profileName}" not found` };
+    const ref = cloudProfileRefOf(shoot) ?? { kind: CLOUD_PROFILE_KIND, name: '' };
+    const index = deps.catalogue(ref);
+    if (!index) return { result: 'error', changes: [], error: `${ref.kind} "${profileRefText(ref)}" not found` };
     const planned = plan(shoot, index, now, deps.options);
     // docs/design.md, "Differences from Gardener" 3: once per occurrence, unless `maintain` is asked
     // for (plan's dueReason `maintained-in-this-occurrence`).

@@ -4,10 +4,12 @@
 import http from 'node:http';
 import type { Logger } from 'pino';
 import { CatalogueCache } from '../catalogue/catalogue-cache.js';
+import { NamespacedCatalogueCache } from '../catalogue/namespaced.js';
+import { CLOUD_PROFILE_KIND, NAMESPACED_CLOUD_PROFILE_KIND } from '../core/cloudprofile-types.js';
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import type { MaintenanceOptions } from '../core/maintenance.js';
-import type { LastMaintenance, Shoot } from '../core/shoot.js';
-import { CLOUDPROFILES_PATH } from '../kube/cloudprofile-informer.js';
+import type { LastMaintenance, ProfileRef, Shoot } from '../core/shoot.js';
+import { CLOUDPROFILES_PATH, NAMESPACEDCLOUDPROFILES_PATH } from '../kube/cloudprofile-informer.js';
 import { EventRecorder } from '../kube/event-recorder.js';
 import { Informer, keyOf, type KubeObject } from '../kube/informer.js';
 import { KubeLeaseStore } from '../kube/lease-store.js';
@@ -62,6 +64,9 @@ export class MaintenanceScheduler {
   /** Raw CloudProfiles; the catalogue prepares one when a run first needs it (./catalogue). */
   private readonly profiles: Informer<KubeObject>;
   private readonly catalogues: CatalogueCache;
+  /** Raw NamespacedCloudProfiles; merged into their parent when a run needs one (src/catalogue/namespaced.ts). */
+  private readonly namespacedProfiles: Informer<KubeObject>;
+  private readonly namespacedCatalogues: NamespacedCatalogueCache;
   private readonly queue: DueQueue<string>;
   private readonly limit: ConcurrencyLimit;
   private readonly elector: LeaderElector;
@@ -116,6 +121,14 @@ export class MaintenanceScheduler {
       onSynced: () => this.maybeStartQueue(),
       onError: (err, retryInMs) => this.log.warn({ err: errorText(err), retryInMs }, 'cloudprofile watch failed; restarting'),
     });
+    this.namespacedCatalogues = new NamespacedCatalogueCache({
+      onUnusable: (name, reason) => this.log.error({ namespacedCloudProfile: name, reason }, 'NamespacedCloudProfile cannot be used'),
+    });
+    this.namespacedProfiles = new Informer<KubeObject>(client, { path: NAMESPACEDCLOUDPROFILES_PATH }, {
+      onDelete: (profile) => this.namespacedCatalogues.delete(keyOf(profile)),
+      onSynced: () => this.maybeStartQueue(),
+      onError: (err, retryInMs) => this.log.warn({ err: errorText(err), retryInMs }, 'namespacedcloudprofile watch failed; restarting'),
+    });
     this.elector = new LeaderElector({
       store: new KubeLeaseStore(client, config.leaseNamespace, config.leaseName),
       identity: config.identity,
@@ -146,6 +159,7 @@ export class MaintenanceScheduler {
     await this.startMetricsServer();
     void this.shoots.start();
     void this.profiles.start();
+    void this.namespacedProfiles.start();
     this.election = this.elector.run(this.electionAbort.signal);
   }
 
@@ -156,13 +170,13 @@ export class MaintenanceScheduler {
     await Promise.race([Promise.allSettled([...this.inflight]), delay(10_000)]);
     this.electionAbort.abort();
     await this.election;
-    await Promise.all([this.shoots.stop(), this.profiles.stop()]);
+    await Promise.all([this.shoots.stop(), this.profiles.stop(), this.namespacedProfiles.stop()]);
     await new Promise<void>((resolve) => (this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve()));
     this.client.close();
   }
 
   private maybeStartQueue(): void {
-    if (this.leading && this.shoots.hasSynced && this.profiles.hasSynced) this.queue.start();
+    if (this.leading && this.shoots.hasSynced && this.profiles.hasSynced && this.namespacedProfiles.hasSynced) this.queue.start();
   }
 
   private plan(shoot: Shoot): void {
@@ -192,8 +206,13 @@ export class MaintenanceScheduler {
   }
 
   /** The profile as the webhook sees it (shape-checked, defaulted, indexed), prepared once per resourceVersion. */
-  private catalogue(name: string): CatalogueIndex | undefined {
-    const profile = this.profiles.get(name);
+  private catalogue(ref: ProfileRef): CatalogueIndex | undefined {
+    if (ref.kind === NAMESPACED_CLOUD_PROFILE_KIND) {
+      const namespaced = this.namespacedProfiles.get(`${ref.namespace ?? ''}/${ref.name}`);
+      return namespaced ? this.namespacedCatalogues.get(namespaced, (name) => this.catalogue({ kind: CLOUD_PROFILE_KIND, name })) : undefined;
+    }
+    if (ref.kind !== CLOUD_PROFILE_KIND) return undefined;
+    const profile = this.profiles.get(ref.name);
     if (!profile) return undefined;
     const prepared = this.catalogues.prepare(profile);
     return prepared.ok ? prepared.index : undefined;

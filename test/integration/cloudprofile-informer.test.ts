@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloudProfileInformerSource } from '../../src/kube/cloudprofile-informer.js';
 import { KubeRestClient } from '../../src/kube/rest-client.js';
+import type { ProfileRef } from '../../src/core/shoot.js';
 import { httpsCall, readExample, startApp } from './helpers.js';
 
 interface Fake {
@@ -35,6 +36,7 @@ function profile(name: string, resourceVersion: string, latest = '1.33.2'): Reco
 
 async function fakeApiServer(initialItems: unknown[]): Promise<Fake> {
   const watchers: ServerResponse[] = [];
+  const quietWatchers: ServerResponse[] = [];
   // Events sent before the informer's watch is open wait for it, as a real API server delivers
   // every event after the listed resourceVersion to a watch started from it.
   const pending: string[] = [];
@@ -52,13 +54,26 @@ async function fakeApiServer(initialItems: unknown[]): Promise<Fake> {
       for (const w of watchers.splice(0)) w.end();
     },
     close: async () => {
-      for (const w of watchers) w.destroy();
+      for (const w of [...watchers, ...quietWatchers]) w.destroy();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },
   };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    // The source also lists and watches NamespacedCloudProfiles: none here, and a watch that stays open.
+    if (url.pathname === '/apis/core.gardener.cloud/v1beta1/namespacedcloudprofiles') {
+      if (url.searchParams.get('watch') === 'true') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.flushHeaders();
+        quietWatchers.push(res);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({ kind: 'NamespacedCloudProfileList', metadata: { resourceVersion: '1' }, items: [] }),
+      );
+      return;
+    }
     if (url.pathname !== '/apis/core.gardener.cloud/v1beta1/cloudprofiles') {
       res.writeHead(404).end();
       return;
@@ -83,6 +98,10 @@ async function fakeApiServer(initialItems: unknown[]): Promise<Fake> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
+}
+
+function cp(name: string): ProfileRef {
+  return { kind: 'CloudProfile', name };
 }
 
 async function clientFor(url: string): Promise<KubeRestClient> {
@@ -124,15 +143,15 @@ describe('CloudProfileInformerSource', () => {
     expect(source.synced()).toBe(false);
     await source.start();
     await eventually(() => source.synced());
-    expect(source.get('local')?.kubernetes.map((v) => v.version)).toContain('1.33.2');
+    expect(source.get(cp('local'))?.kubernetes.map((v) => v.version)).toContain('1.33.2');
 
     fake.send({ type: 'MODIFIED', object: profile('local', '6', '1.34.0') });
-    await eventually(() => source.get('local')?.kubernetes.some((v) => v.version === '1.34.0') === true);
+    await eventually(() => source.get(cp('local'))?.kubernetes.some((v) => v.version === '1.34.0') === true);
     fake.send({ type: 'ADDED', object: profile('other', '7') });
-    await eventually(() => source.get('other') !== undefined);
+    await eventually(() => source.get(cp('other')) !== undefined);
     fake.send({ type: 'DELETED', object: profile('local', '8') });
-    await eventually(() => source.get('local') === undefined);
-    expect(source.get('other')).toBeDefined();
+    await eventually(() => source.get(cp('local')) === undefined);
+    expect(source.get(cp('other'))).toBeDefined();
   });
 
   it('drops a profile that cannot be used instead of keeping a stale index', async () => {
@@ -140,11 +159,11 @@ describe('CloudProfileInformerSource', () => {
     const source = new CloudProfileInformerSource(await clientFor(fake.url), pino({ level: 'silent' }));
     cleanup.push(() => fake.close(), () => source.stop());
     await source.start();
-    await eventually(() => source.get('local') !== undefined);
+    await eventually(() => source.get(cp('local')) !== undefined);
     const broken = profile('local', '6') as { spec: { kubernetes: unknown } };
     broken.spec.kubernetes = { versions: 'all of them' };
     fake.send({ type: 'MODIFIED', object: broken });
-    await eventually(() => source.get('local') === undefined);
+    await eventually(() => source.get(cp('local')) === undefined);
   });
 
   it('restarts after a failed list and syncs then', async () => {
@@ -156,7 +175,7 @@ describe('CloudProfileInformerSource', () => {
     expect(source.synced()).toBe(false);
     await eventually(() => source.synced());
     expect(fake.lists).toBe(2);
-    expect(source.get('local')).toBeDefined();
+    expect(source.get(cp('local'))).toBeDefined();
   });
 
   it('re-lists after a watch ERROR 410 (Expired) and takes the list as the truth: changed re-indexed, deleted dropped', async () => {
@@ -164,7 +183,7 @@ describe('CloudProfileInformerSource', () => {
     const source = new CloudProfileInformerSource(await clientFor(fake.url), pino({ level: 'silent' }));
     cleanup.push(() => fake.close(), () => source.stop());
     await source.start();
-    await eventually(() => source.synced() && source.get('gone') !== undefined);
+    await eventually(() => source.synced() && source.get(cp('gone')) !== undefined);
     expect(fake.lists).toBe(1);
     // Meanwhile (events the informer never saw): `local` changed, `gone` was deleted.
     fake.items = [profile('local', '40', '1.34.0')];
@@ -172,8 +191,8 @@ describe('CloudProfileInformerSource', () => {
     fake.send({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 410, reason: 'Expired', message: 'too old resource version: 10 (35)' } });
     fake.endWatches();
     await eventually(() => fake.lists === 2);
-    await eventually(() => source.get('gone') === undefined);
-    expect(source.get('local')?.kubernetes.map((v) => v.version)).toContain('1.34.0');
+    await eventually(() => source.get(cp('gone')) === undefined);
+    expect(source.get(cp('local'))?.kubernetes.map((v) => v.version)).toContain('1.34.0');
     expect(source.synced()).toBe(true);
   });
 

@@ -175,6 +175,83 @@ describe('called as functions', () => {
   });
 
   // VersionClassificationLifecycle (--feature-gates): examples/cloudprofile.yaml with 1.31.x on lifecycles.
+  // examples/namespacedcloudprofile.yaml (local-dev in garden-dev) extends 1.31.0 and gardenlinux
+  // 1443.10.0, both expired in examples/cloudprofile.yaml; examples/shoots/namespaced-profile.yaml uses it.
+  describe('a NamespacedCloudProfile beside its parent', () => {
+    const namespaced = join(EXAMPLES, 'namespacedcloudprofile.yaml');
+    const extended = join(EXAMPLES, 'shoots', 'namespaced-profile.yaml');
+    const at = '2026-11-24T22:10:00Z';
+    const shootAs = (edit: (s: Shoot) => void): string => {
+      const s = parseYaml(readFileSync(extended, 'utf8')) as Shoot;
+      edit(s);
+      const file = join(tmp, `ncp-shoot-${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(file, JSON.stringify(s));
+      return file;
+    };
+
+    it('plan keeps the versions the namespaced profile extends; on the parent alone they are forced', () => {
+      const merged = runPlanCommand({ shoot: extended, cloudProfile: [profile, namespaced], now: at, output: 'text' });
+      expect(merged).toContain('Changes:\n  Annotation gardener.cloud/operation: (none) -> reconcile\n');
+      expect(merged).not.toContain('FORCED');
+      const onParent = runPlanCommand({ shoot: shootAs((s) => (s.spec.cloudProfile = { kind: 'CloudProfile', name: 'local' })), cloudProfile: [profile, namespaced], now: at, output: 'text' });
+      expect(onParent).toContain('  Control plane: Kubernetes 1.31.0 -> 1.31.6 FORCED (Kubernetes version expired - force update required)\n');
+    });
+
+    it('plan takes the files in any order', () => {
+      expect(runPlanCommand({ shoot: extended, cloudProfile: [namespaced, profile], now: at, output: 'json' })).toBe(
+        runPlanCommand({ shoot: extended, cloudProfile: [profile, namespaced], now: at, output: 'json' }),
+      );
+    });
+
+    it('plan refuses in one line when the referenced profile is not among the files', () => {
+      expect(() => runPlanCommand({ shoot: extended, cloudProfile: [profile], now: at, output: 'text' })).not.toThrow();
+      expect(() => runPlanCommand({ shoot: shootAs((s) => (s.spec.cloudProfile = { kind: 'NamespacedCloudProfile', name: 'other' })), cloudProfile: [profile, namespaced], now: at, output: 'text' })).toThrow(
+        'the shoot references NamespacedCloudProfile "garden-dev/other", which is not among the --cloud-profile files',
+      );
+      expect(() => runPlanCommand({ shoot: extended, cloudProfile: [namespaced], now: at, output: 'text' })).toThrow(
+        `${namespaced}: NamespacedCloudProfile "garden-dev/local-dev" is unusable: parent CloudProfile "local" not found (give the parent with another --cloud-profile)`,
+      );
+      expect(() => runPlanCommand({ shoot: shootAs((s) => delete s.metadata.namespace), cloudProfile: [profile, namespaced], now: at, output: 'text' })).toThrow(
+        /has no metadata\.namespace: a NamespacedCloudProfile is looked up in the shoot's namespace$/,
+      );
+    });
+
+    const createReview = (shoot: Shoot): string => {
+      const file = join(tmp, `ncp-review-${Math.random().toString(36).slice(2)}.json`);
+      const { status: _status, ...object } = shoot;
+      writeFileSync(
+        file,
+        JSON.stringify({
+          apiVersion: 'admission.k8s.io/v1',
+          kind: 'AdmissionReview',
+          request: { uid: 'ncp-1', operation: 'CREATE', name: object.metadata.name, namespace: object.metadata.namespace, object, userInfo: { username: 'alice' } },
+        }),
+      );
+      return file;
+    };
+    const extendedShoot = () => parseYaml(readFileSync(extended, 'utf8')) as Shoot;
+
+    it('review admits a shoot on an extended version and denies it on the parent, as the webhooks do', () => {
+      expect(runReview({ request: createReview(extendedShoot()), cloudProfile: [profile, namespaced], now }).response.allowed).toBe(true);
+      const onParent = extendedShoot();
+      onParent.spec.cloudProfile = { kind: 'CloudProfile', name: 'local' };
+      const denied = runReview({ request: createReview(onParent), cloudProfile: [profile, namespaced], now }).response;
+      expect(denied.allowed).toBe(false);
+      expect(denied.status?.message).toContain('spec.kubernetes.version: Unsupported value: "1.31.0": supported values: ');
+    });
+
+    it('review validates a NamespacedCloudProfile against its parent', () => {
+      const ncp = parseYaml(readFileSync(namespaced, 'utf8')) as { metadata: Record<string, unknown>; spec: { kubernetes: { versions: { version: string }[] } } };
+      ncp.spec.kubernetes.versions[0]!.version = '1.25.0';
+      const file = join(tmp, 'ncp-review-profile.json');
+      writeFileSync(file, JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'ncp-2', operation: 'CREATE', object: ncp } }));
+      expect(runReview({ request: file, cloudProfile: [profile], now }).response.status?.message).toBe(
+        "invalid kubernetes version specified: '1.25.0' does not exist in parent CloudProfile and thus cannot be overridden",
+      );
+      expect(runReview({ request: file, now }).response.status?.message).toBe('parent CloudProfile could not be found');
+    });
+  });
+
   describe('version lifecycles', () => {
     const lifecycleProfile = (): string => {
       const p = parseYaml(readFileSync(profile, 'utf8')) as { spec: { kubernetes: { versions: Record<string, unknown>[] } } };

@@ -37,6 +37,7 @@ const dir = join(import.meta.dirname, '..', '..', 'manifests', 'crds');
 const load = (file: string) => parse(readFileSync(join(dir, file), 'utf8')) as Crd;
 const shoot = load('shoots.core.gardener.cloud.yaml');
 const cloudProfile = load('cloudprofiles.core.gardener.cloud.yaml');
+const namespacedCloudProfile = load('namespacedcloudprofiles.core.gardener.cloud.yaml');
 
 function at(schema: Schema, path: string): Schema | undefined {
   let node: Schema | undefined = schema;
@@ -58,6 +59,7 @@ describe('CRDs', () => {
   it.each([
     ['shoots.core.gardener.cloud.yaml', shoot, 'Shoot', 'shoots', 'Namespaced', true],
     ['cloudprofiles.core.gardener.cloud.yaml', cloudProfile, 'CloudProfile', 'cloudprofiles', 'Cluster', false],
+    ['namespacedcloudprofiles.core.gardener.cloud.yaml', namespacedCloudProfile, 'NamespacedCloudProfile', 'namespacedcloudprofiles', 'Namespaced', true],
   ])('%s: %s core.gardener.cloud/v1beta1', (_file, crd, kind, plural, scope, statusSubresource) => {
     expect(crd.metadata.name).toBe(`${plural}.core.gardener.cloud`);
     expect(crd.spec.group).toBe('core.gardener.cloud');
@@ -71,6 +73,7 @@ describe('CRDs', () => {
   it.each([
     ['shoot', shoot],
     ['cloudprofile', cloudProfile],
+    ['namespacedcloudprofile', namespacedCloudProfile],
   ])('%s: structural (every node typed), nothing required, no patterns', (_name, crd) => {
     const schema = crd.spec.versions[0]?.schema.openAPIV3Schema as Schema;
     for (const [path, node] of nodes(schema)) {
@@ -106,6 +109,22 @@ describe('CRDs', () => {
     expect(at(cloudProfile.spec.versions[0]?.schema.openAPIV3Schema as Schema, path)?.type).toBe(type);
   });
 
+  // The overrides are read with the same types as the parent's fields (the schema reuses them).
+  it.each([
+    'spec.kubernetes',
+    'spec.machineImages',
+    'spec.machineTypes',
+  ])('NamespacedCloudProfile %s has the CloudProfile schema', (path) => {
+    const ncp = at(namespacedCloudProfile.spec.versions[0]?.schema.openAPIV3Schema as Schema, path);
+    expect(ncp).toBeDefined();
+    expect(ncp).toEqual(at(cloudProfile.spec.versions[0]?.schema.openAPIV3Schema as Schema, path));
+  });
+
+  it('NamespacedCloudProfile columns: parent name and kind, as gardener-apiserver shows them', () => {
+    const columns = Object.fromEntries((namespacedCloudProfile.spec.versions[0]?.additionalPrinterColumns ?? []).map((c) => [c.name, c.jsonPath]));
+    expect(columns).toEqual({ 'Parent Name': '.spec.parent.name', 'Parent Kind': '.spec.parent.kind', Age: '.metadata.creationTimestamp' });
+  });
+
   it.each([
     ['spec', true],
     ['spec.provider', true],
@@ -127,8 +146,12 @@ describe('CRDs', () => {
     });
   });
 
-  it('lists both CRDs in the kustomization', () => {
+  it('lists the three CRDs in the kustomization', () => {
     const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
-    expect(kustomization.resources.sort()).toEqual(['cloudprofiles.core.gardener.cloud.yaml', 'shoots.core.gardener.cloud.yaml']);
+    expect(kustomization.resources.sort()).toEqual([
+      'cloudprofiles.core.gardener.cloud.yaml',
+      'namespacedcloudprofiles.core.gardener.cloud.yaml',
+      'shoots.core.gardener.cloud.yaml',
+    ]);
   });
 });

@@ -90,6 +90,7 @@ describe('kustomize output', () => {
     }
     expect(all('CustomResourceDefinition').map((c) => c.metadata.name).sort()).toEqual([
       'cloudprofiles.core.gardener.cloud',
+      'namespacedcloudprofiles.core.gardener.cloud',
       'shoots.core.gardener.cloud',
     ]);
   });
@@ -299,7 +300,7 @@ describe('webhook configurations', () => {
       'spec.scope',
     );
 
-  it('registers exactly the three webhooks, each on its route', () => {
+  it('registers exactly the four webhooks, each on its route', () => {
     expect(mutating).toHaveLength(1);
     expect(validating).toHaveLength(1);
     expect(arr(mutating[0]!.webhooks).map((w) => [w.name, get(w, 'clientConfig.service.path')])).toEqual([
@@ -308,6 +309,7 @@ describe('webhook configurations', () => {
     expect(arr(validating[0]!.webhooks).map((w) => [w.name, get(w, 'clientConfig.service.path')])).toEqual([
       ['validate.shoots.maintenance.gardener.cloud', '/validate/shoots'],
       ['validate.cloudprofiles.maintenance.gardener.cloud', '/validate/cloudprofiles'],
+      ['validate.namespacedcloudprofiles.maintenance.gardener.cloud', '/validate/namespacedcloudprofiles'],
     ]);
   });
 
@@ -332,7 +334,7 @@ describe('webhook configurations', () => {
   });
 
   it.each(webhooks)('%s: matches CREATE and UPDATE of its one resource (no subresources)', (name, w) => {
-    const resource = name.includes('cloudprofiles') ? 'cloudprofiles' : 'shoots';
+    const resource = /\.(shoots|cloudprofiles|namespacedcloudprofiles)\./.exec(name)?.[1] ?? '';
     const rules = arr(w.rules);
     expect(rules).toHaveLength(1);
     expect(rules[0]).toEqual({
@@ -410,17 +412,19 @@ describe('RBAC: exactly what each component uses', () => {
     return out;
   }
 
-  it('the webhook reads CloudProfiles and nothing else', () => {
+  it('the webhook reads CloudProfiles and NamespacedCloudProfiles and nothing else', () => {
     expect(permissions(arr(get(one('ClusterRole', 'shoot-maintenance-webhook'), 'rules')))).toEqual({
       'core.gardener.cloud/cloudprofiles': ['get', 'list', 'watch'],
+      'core.gardener.cloud/namespacedcloudprofiles': ['list', 'watch'],
     });
   });
 
-  it('the scheduler: Shoots, their status, CloudProfiles, Events', () => {
+  it('the scheduler: Shoots, their status, CloudProfiles, NamespacedCloudProfiles, Events', () => {
     expect(permissions(arr(get(one('ClusterRole', 'shoot-maintenance-scheduler'), 'rules')))).toEqual({
       'core.gardener.cloud/shoots': ['get', 'list', 'patch', 'update', 'watch'],
       'core.gardener.cloud/shoots/status': ['patch'],
       'core.gardener.cloud/cloudprofiles': ['get', 'list', 'watch'],
+      'core.gardener.cloud/namespacedcloudprofiles': ['list', 'watch'],
       '/events': ['create', 'patch'],
     });
   });

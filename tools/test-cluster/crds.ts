@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { repoRoot } from './binaries.js';
 import type { KubectlResult } from './kubectl.js';
 
-export const CRD_NAMES = ['shoots.core.gardener.cloud', 'cloudprofiles.core.gardener.cloud'] as const;
+export const CRD_NAMES = ['shoots.core.gardener.cloud', 'cloudprofiles.core.gardener.cloud', 'namespacedcloudprofiles.core.gardener.cloud'] as const;
 
 export async function installCrds(
   cluster: { kubectl(args: string[]): Promise<KubectlResult> },

@@ -9,6 +9,7 @@ export const VALIDATING_CONFIGURATION = 'shoot-maintenance-validate';
 export const MUTATE_SHOOTS = 'mutate.shoots.maintenance.gardener.cloud';
 export const VALIDATE_SHOOTS = 'validate.shoots.maintenance.gardener.cloud';
 export const VALIDATE_CLOUDPROFILES = 'validate.cloudprofiles.maintenance.gardener.cloud';
+export const VALIDATE_NAMESPACEDCLOUDPROFILES = 'validate.namespacedcloudprofiles.maintenance.gardener.cloud';
 
 interface ClusterLike {
   kubectl(args: string[], opts?: { input?: string }): Promise<KubectlResult>;
@@ -35,7 +36,7 @@ function webhook(name: string, port: number, path: string, caBundle: string, res
         operations: ['CREATE', 'UPDATE'],
         // Only the main resource: writes to shoots/status never reach the webhook.
         resources: [resource],
-        scope: resource === 'shoots' ? 'Namespaced' : 'Cluster',
+        scope: resource === 'cloudprofiles' ? 'Cluster' : 'Namespaced',
       },
     ],
     sideEffects: 'None',
@@ -62,6 +63,7 @@ export function webhookConfigurations(port: number, caCertPem: string): object[]
       webhooks: [
         webhook(VALIDATE_SHOOTS, port, '/validate/shoots', caBundle, 'shoots'),
         webhook(VALIDATE_CLOUDPROFILES, port, '/validate/cloudprofiles', caBundle, 'cloudprofiles'),
+        webhook(VALIDATE_NAMESPACEDCLOUDPROFILES, port, '/validate/namespacedcloudprofiles', caBundle, 'namespacedcloudprofiles'),
       ],
     },
   ];

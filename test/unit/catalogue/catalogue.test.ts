@@ -3,6 +3,7 @@
 // cache prepares a profile once per resourceVersion.
 import { describe, expect, it, vi } from 'vitest';
 import { CatalogueCache } from '../../../src/catalogue/catalogue-cache.js';
+import { NamespacedCatalogueCache } from '../../../src/catalogue/namespaced.js';
 import { prepareCloudProfile } from '../../../src/catalogue/prepare.js';
 import * as cloudprofile from '../../../src/core/cloudprofile.js';
 
@@ -117,5 +118,49 @@ describe('CatalogueCache', () => {
     const calls = indexCalls();
     cache.prepare(profile('local', '5'));
     expect(indexCalls()).toBe(calls + 1);
+  });
+});
+
+describe('NamespacedCatalogueCache', () => {
+  function namespaced(resourceVersion: string, spec: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      apiVersion: 'core.gardener.cloud/v1beta1',
+      kind: 'NamespacedCloudProfile',
+      metadata: { name: 'local-dev', namespace: 'garden-dev', resourceVersion },
+      spec: { parent: { kind: 'CloudProfile', name: 'local' }, machineTypes: [{ name: 'large', cpu: '8' }], ...spec },
+    };
+  }
+
+  function parents(): { cache: CatalogueCache; parentOf: (name: string) => ReturnType<CatalogueCache['get']> } {
+    const cache = new CatalogueCache();
+    return { cache, parentOf: (name) => cache.get(name) };
+  }
+
+  it('merges into the parent once per pair of resourceVersions; a change of either prepares anew', () => {
+    const { cache, parentOf } = parents();
+    cache.prepare(profile('local', '5'));
+    const namespacedCache = new NamespacedCatalogueCache();
+    const first = namespacedCache.get(namespaced('1'), parentOf);
+    expect([...(first?.machineTypes.keys() ?? [])]).toEqual(['small', 'large']);
+    expect(namespacedCache.get(namespaced('1'), parentOf)).toBe(first);
+    // The parent changes: its new machine type shows in the merge at the next lookup.
+    cache.prepare(profile('local', '6', { machineTypes: [{ name: 'small' }, { name: 'medium' }] }));
+    expect([...(namespacedCache.get(namespaced('1'), parentOf)?.machineTypes.keys() ?? [])]).toEqual(['small', 'medium', 'large']);
+    // The namespaced profile changes.
+    const changed = namespacedCache.get(namespaced('2', { machineTypes: [{ name: 'huge' }] }), parentOf);
+    expect([...(changed?.machineTypes.keys() ?? [])]).toEqual(['small', 'medium', 'huge']);
+  });
+
+  it('reports a namespaced profile without its parent, or one that is unusable, once per change', () => {
+    const { cache, parentOf } = parents();
+    const unusable: string[] = [];
+    const namespacedCache = new NamespacedCatalogueCache({ onUnusable: (name, reason) => unusable.push(`${name}: ${reason}`) });
+    expect(namespacedCache.get(namespaced('1'), parentOf)).toBeUndefined();
+    expect(namespacedCache.get(namespaced('1'), parentOf)).toBeUndefined();
+    expect(unusable).toEqual(['garden-dev/local-dev: parent CloudProfile "local" not found']);
+    cache.prepare(profile('local', '5'));
+    expect(namespacedCache.get(namespaced('1'), parentOf)).toBeDefined();
+    expect(namespacedCache.get(namespaced('2', { machineTypes: 'large' }), parentOf)).toBeUndefined();
+    expect(unusable[1]).toMatch(/^garden-dev\/local-dev: spec\.machineTypes: Invalid value: "string": must be of type array/);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CloudProfile } from '../../../src/core/cloudprofile-types.js';
 import { indexCloudProfile } from '../../../src/core/cloudprofile.js';
 import type { PlannedEvent } from '../../../src/core/maintenance-messages.js';
-import type { LastMaintenance, Shoot } from '../../../src/core/shoot.js';
+import type { LastMaintenance, ProfileRef, Shoot } from '../../../src/core/shoot.js';
 import { runMaintenance, type RunApi } from '../../../src/scheduler/maintenance-run.js';
 
 class Conflict extends Error {}
@@ -80,7 +80,7 @@ function deps(api: RunApi, now: Date) {
   const index = indexCloudProfile(PROFILE);
   return {
     api,
-    catalogue: (name: string) => (name === 'local' ? index : undefined),
+    catalogue: (ref: ProfileRef) => (ref.kind === 'CloudProfile' && ref.name === 'local' ? index : undefined),
     now: () => now,
     options: { forceUpdateVanishedVersions: false },
     isConflict: (err: unknown) => err instanceof Conflict,

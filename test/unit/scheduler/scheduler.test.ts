@@ -17,6 +17,7 @@ import { FakeClock } from './fake-timers.js';
 
 const SHOOTS = '/apis/core.gardener.cloud/v1beta1/shoots';
 const PROFILES = '/apis/core.gardener.cloud/v1beta1/cloudprofiles';
+const NAMESPACED_PROFILES = '/apis/core.gardener.cloud/v1beta1/namespacedcloudprofiles';
 const LEASES = '/apis/coordination.k8s.io/v1/namespaces/sm/leases';
 const LEASE = `${LEASES}/scheduler`;
 const NAMESPACE = 'garden-dev';
@@ -101,6 +102,7 @@ class FakeCluster {
     const body = r.body === '' ? undefined : (JSON.parse(r.body) as Record<string, unknown>);
     if (r.path === SHOOTS) return isWatch(r) ? 'watch' : { status: 200, body: { metadata: { resourceVersion: '50' }, items: [...this.shoots.values()] } };
     if (r.path === PROFILES) return isWatch(r) ? 'watch' : { status: 200, body: { metadata: { resourceVersion: '60' }, items: [profile()] } };
+    if (r.path === NAMESPACED_PROFILES) return isWatch(r) ? 'watch' : { status: 200, body: { metadata: { resourceVersion: '61' }, items: [] } };
     if (r.path === LEASE || r.path === LEASES) return this.leaseAnswer(r, body as unknown as Lease | undefined);
     if (r.method === 'POST' && r.path === `/api/v1/namespaces/${NAMESPACE}/events`) return { status: 201, body };
     const m = /^\/apis\/core\.gardener\.cloud\/v1beta1\/namespaces\/[^/]+\/shoots\/([^/]+)(\/status)?$/.exec(r.path);
@@ -295,7 +297,7 @@ describe('MaintenanceScheduler: when the queue fires', { timeout: TEST_TIMEOUT_M
     };
     const h = await start([shoot('a', MAINTAIN)], { lease: other });
     await eventually(
-      () => h.watching(SHOOTS) && h.watching(PROFILES) && h.electorAsleep() && h.fake.requests.some((r) => r.path === LEASE),
+      () => h.watching(SHOOTS) && h.watching(PROFILES) && h.watching(NAMESPACED_PROFILES) && h.electorAsleep() && h.fake.requests.some((r) => r.path === LEASE),
       5_000,
       'both informers watching, the elector waiting as a candidate',
     );
@@ -322,7 +324,7 @@ describe('MaintenanceScheduler: writes only within the renew deadline', { timeou
   it('past the renew deadline (the renewal hangs, still "leading") a run reads but writes nothing, records no failure, and is queued for a retry', async () => {
     const h = await start([shoot('a')]); // not due: its next window is tomorrow
     await eventually(
-      () => h.scheduler.isLeader && h.watching(SHOOTS) && h.watching(PROFILES) && h.electorAsleep(),
+      () => h.scheduler.isLeader && h.watching(SHOOTS) && h.watching(PROFILES) && h.watching(NAMESPACED_PROFILES) && h.electorAsleep(),
       5_000,
       'leading with both informers watching',
     );
