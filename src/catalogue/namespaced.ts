@@ -42,7 +42,7 @@ export function prepareNamespacedCloudProfile(raw: unknown, parentOf: (name: str
   }
   const parentIndex = parentOf(parent.name);
   if (!parentIndex) return { ok: false, name, reason: `parent CloudProfile ${JSON.stringify(parent.name)} not found` };
-  const prepared = prepareCloudProfile(mergedCloudProfile(read.object, parentIndex.profile));
+  const prepared = prepareCloudProfile(mergedCloudProfile(read.object, parentIndex.profile), parentIndex.root);
   return prepared.ok ? { ...prepared, name } : { ok: false, name, reason: prepared.reason };
 }
 

@@ -15,8 +15,8 @@ export type PreparedCloudProfile =
   /** `reason` is one line: the field errors as the webhook renders them, or what else failed. */
   | { ok: false; name: string; reason: string };
 
-/** Shape-checks, defaults and indexes one CloudProfile object. Never throws. */
-export function prepareCloudProfile(raw: unknown): PreparedCloudProfile {
+/** Shape-checks, defaults and indexes one CloudProfile object (`root`: see CatalogueIndex). Never throws. */
+export function prepareCloudProfile(raw: unknown, root?: string): PreparedCloudProfile {
   const rawName = (raw as { metadata?: { name?: unknown } } | null)?.metadata?.name;
   const name = typeof rawName === 'string' ? rawName : '';
   try {
@@ -28,7 +28,7 @@ export function prepareCloudProfile(raw: unknown): PreparedCloudProfile {
   if (!read.ok) return { ok: false, name, reason: renderFieldErrors(read.errors) };
   if (!name) return { ok: false, name, reason: 'metadata.name: Required value' };
   try {
-    const index = indexCloudProfile(read.object);
+    const index = indexCloudProfile(read.object, root);
     return { ok: true, name, profile: index.profile, index };
   } catch (err) {
     return { ok: false, name, reason: errorText(err) };

@@ -71,6 +71,8 @@ export interface CatalogueMachineImage {
 export interface CatalogueIndex {
   /** The defaulted profile. */
   profile: CloudProfile;
+  /** The CloudProfile at the root of its hierarchy: its own name, or a NamespacedCloudProfile's parent. */
+  root: string;
   kubernetes: IndexedVersion<ExpirableVersion>[];
   /** Keyed by lower-case image name (Gardener matches names case-insensitively); first wins. */
   machineImages: Map<string, CatalogueMachineImage>;
@@ -82,8 +84,8 @@ export interface CatalogueIndex {
   imageFilterMemo: Map<string, IndexedVersion<MachineImageVersion>[]>;
 }
 
-/** Built once per CloudProfile change (defaults applied). */
-export function indexCloudProfile(p: CloudProfile): CatalogueIndex {
+/** Built once per CloudProfile change (defaults applied). `root` defaults to the profile's own name. */
+export function indexCloudProfile(p: CloudProfile, root: string = p.metadata.name): CatalogueIndex {
   const profile = defaultCloudProfile(p);
   const machineImages = new Map<string, CatalogueMachineImage>();
   for (const image of profile.spec.machineImages ?? []) {
@@ -99,6 +101,7 @@ export function indexCloudProfile(p: CloudProfile): CatalogueIndex {
   }
   return {
     profile,
+    root,
     kubernetes: indexVersions(profile.spec.kubernetes?.versions ?? []),
     machineImages,
     machineTypes,

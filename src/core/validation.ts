@@ -12,6 +12,7 @@
 // rolled out at that moment: the shoot is validated as `withPendingSpecApplied(shoot)` against
 // the old shoot's live spec. An unchanged held spec is not re-validated on later requests.
 
+import { cloudProfileChangeError } from './cloud-profile-change.js';
 import type { MachineImage, MachineImageVersion } from './cloudprofile-types.js';
 import type { CatalogueIndex } from './cloudprofile.js';
 import { validateShootFeatureGates } from './feature-gate-validation.js';
@@ -394,8 +395,13 @@ function admissionErrors(shoot: Shoot, oldShoot: Shoot | undefined, operation: O
 
 /** Gardener's ShootValidator text for a profile its listers do not have (plugin/pkg/shoot/validator/admission.go,
  *  GetCloudProfileSpec's error: the lister's NotFound, or an unknown kind). */
+/** The field that names the shoot's profile (the one a profile error is reported at). */
+function profileField(shoot: Shoot): string {
+  return shoot.spec.cloudProfile?.name ? 'spec.cloudProfile.name' : 'spec.cloudProfileName';
+}
+
 function profileNotFound(shoot: Shoot, ref: ProfileRef): FieldError {
-  const field = shoot.spec.cloudProfile?.name ? 'spec.cloudProfile.name' : 'spec.cloudProfileName';
+  const field = profileField(shoot);
   const reason =
     ref.kind === 'CloudProfile'
       ? `cloudprofiles.core.gardener.cloud ${goQuote(ref.name)} not found`
@@ -427,7 +433,10 @@ export function validateShoot(input: {
   const index = ref ? input.profiles(ref) : undefined;
   const admission: FieldError[] = [];
   if (ref) {
+    // The ShootValidator's order: the profile must exist, a change of it stay in its hierarchy, then the rest.
+    const changeError = index && operation === 'UPDATE' && oldShoot ? cloudProfileChangeError(shoot, oldShoot, input.profiles) : undefined;
     if (index === undefined) admission.push(profileNotFound(shoot, ref));
+    else if (changeError !== undefined) admission.push(forbidden(profileField(shoot), changeError));
     else if (!shoot.metadata.deletionTimestamp || operation === 'CREATE') admission.push(...admissionErrors(shoot, oldShoot, operation, index, now));
   }
   if (admission.length > 0) return { errors: admission, shoot, index };

@@ -139,6 +139,7 @@ describe('the test cluster', () => {
       { name: 'mutate.shoots.maintenance.gardener.cloud', url: `https://127.0.0.1:${port}/mutate/shoots`, ...common },
       { name: 'validate.shoots.maintenance.gardener.cloud', url: `https://127.0.0.1:${port}/validate/shoots`, ...common },
       { name: 'validate.cloudprofiles.maintenance.gardener.cloud', url: `https://127.0.0.1:${port}/validate/cloudprofiles`, ...common },
+      { name: 'validate.namespacedcloudprofiles.maintenance.gardener.cloud', url: `https://127.0.0.1:${port}/validate/namespacedcloudprofiles`, ...common },
     ]);
   });
 });

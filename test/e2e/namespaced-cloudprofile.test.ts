@@ -141,6 +141,48 @@ describe('a Shoot referencing a NamespacedCloudProfile', () => {
   });
 });
 
+describe('moving a Shoot between profiles', () => {
+  const onParent = (name: string) =>
+    shoot(name, 'extended', (doc) => {
+      doc.spec.cloudProfile = { kind: 'CloudProfile', name: ctx().cloudProfileName };
+      doc.spec.kubernetes = { version: '1.32.4' };
+      const [worker] = (doc.spec.provider as { workers: { machine: { type: string; image: { version: string } } }[] }).workers;
+      if (worker) {
+        worker.machine.type = 'm5.large';
+        worker.machine.image.version = '1592.4.0';
+      }
+    });
+
+  it('may move from the parent to its namespaced profile and back', async () => {
+    const name = uniqueName('move');
+    expectOk(await applyYaml(onParent(name)));
+    const moved = parse(onParent(name)) as Doc;
+    moved.spec.cloudProfile = { kind: 'NamespacedCloudProfile', name: 'extended' };
+    expectOk(await applyYaml(stringify(moved)));
+    expectOk(await applyYaml(onParent(name)));
+  });
+
+  it('may not leave the hierarchy, with Gardener’s text', async () => {
+    const name = uniqueName('leave');
+    const other = uniqueName('other-profile');
+    const profile = parse(readFileSync(join(repoRoot(), 'examples', 'cloudprofile.yaml'), 'utf8')) as Doc;
+    profile.metadata = { name: other };
+    expectOk(await applyYaml(stringify(profile)));
+    try {
+      expectOk(await applyYaml(onParent(name)));
+      const moved = parse(onParent(name)) as Doc;
+      moved.spec.cloudProfile = { kind: 'CloudProfile', name: other };
+      const res = await applyYaml(stringify(moved));
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).toContain(
+        `spec.cloudProfile.name: Forbidden: cloud profile reference change is invalid: cannot change from "${ctx().cloudProfileName}" to "${other}". The cloud profile reference must remain within the same hierarchy`,
+      );
+    } finally {
+      await kubectl(['delete', 'cloudprofile', other, '--wait=false']);
+    }
+  });
+});
+
 describe('maintenance against the merged catalogue', () => {
   let scheduler: SchedulerChild;
   const name = 'maintained';
