@@ -30,11 +30,6 @@ function objectAt(value: unknown, key: string): Record<string, unknown> | undefi
   return isJsonObject(child) ? child : undefined;
 }
 
-/** A Shoot is self-hosted when one of its pools has a `controlPlane` (helper.IsShootSelfHosted). */
-function isSelfHosted(spec: ShootSpec): boolean {
-  return (spec.provider.workers ?? []).some((worker) => isSet(worker.controlPlane));
-}
-
 /**
  * The errors of the fields `spec`'s control-plane version no longer accepts, in the order of Gardener's
  * ValidateShootSpec. Nothing version-gated for a shoot without a version (Gardener requires one first).
@@ -100,11 +95,9 @@ export function validateVersionGatedFields(spec: ShootSpec): FieldError[] {
     }
   }
 
-  // ValidateShootSpec: only for a shoot with workers that is not self-hosted.
-  if (!workerless && !isSelfHosted(spec) && since(34) && typeof spec.secretBindingName === 'string' && spec.secretBindingName !== '') {
-    errors.push(
-      forbidden('spec.secretBindingName', 'for Kubernetes versions >= 1.34, secretBindingName field is no longer supported, use spec.credentialsBindingName instead'),
-    );
-  }
+  // Not here: ValidateShootSpec's `secretBindingName` from 1.34. Gardener's maintenance migrates the
+  // field to a CredentialsBinding when it crosses 1.34; this project serves no CredentialsBindings
+  // and cannot, so the rule would fail every forced update to 1.34 of a shoot using a SecretBinding
+  // (docs/design.md, "Differences from Gardener").
   return errors;
 }

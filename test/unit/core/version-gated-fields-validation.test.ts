@@ -10,7 +10,6 @@ import { edit, shoot, spec } from './shoot-admission-fixture.js';
 
 // Gardener's texts (pkg/api/core/validation/shoot.go), written out independently of the module.
 const CLOUD_PROFILE_NAME = 'for Kubernetes version >= 1.34, cloudProfileName field is no longer supported, use spec.cloudProfile.name instead';
-const SECRET_BINDING = 'for Kubernetes versions >= 1.34, secretBindingName field is no longer supported, use spec.credentialsBindingName instead';
 const ADDONS = 'for Kubernetes versions >= 1.35, addons field is no longer supported';
 const ADDONS_WORKERLESS = 'addons cannot be enabled for Workerless Shoot clusters';
 const DNS_SECRET = 'for Kubernetes versions >= 1.35, secretName field is no longer supported';
@@ -100,15 +99,8 @@ describe('validateVersionGatedFields (Gardener shoot.go, the fields a minor no l
       at('1.33.0', (s) => (s.kubernetes.clusterAutoscaler = { maxEmptyBulkDelete: 10 })),
       forbiddenAt('spec.kubernetes.clusterAutoscaler.maxEmptyBulkDelete', MAX_EMPTY_BULK),
     ],
-    // "secretBindingName validation for Kubernetes >= 1.34": = 1.34 and > 1.34 forbidden.
-    ['secretBindingName for 1.34.0', at('1.34.0', (s) => (s.secretBindingName = 'my-secret')), forbiddenAt('spec.secretBindingName', SECRET_BINDING)],
-    ['secretBindingName for 1.35.0', at('1.35.0', (s) => (s.secretBindingName = 'my-secret')), forbiddenAt('spec.secretBindingName', SECRET_BINDING)],
-    // Beyond Gardener's cases: below the minor, and the branches of ValidateShootSpec (self-hosted, workerless) that skip the rule.
-    ['secretBindingName for 1.33.0', at('1.33.0', (s) => (s.secretBindingName = 'my-secret')), []],
-    ['secretBindingName of a self-hosted shoot for 1.34.0', at('1.34.0', (s) => {
-      s.secretBindingName = 'my-secret';
-      (s.provider.workers ?? [])[0]!.controlPlane = {};
-    }), []],
+    // Not enforced (no CredentialsBinding migration here, docs/design.md): "secretBindingName validation for Kubernetes >= 1.34".
+    ['secretBindingName for 1.34.0 (not enforced)', at('1.34.0', (s) => (s.secretBindingName = 'my-secret')), []],
   ])('%s', (_name, s, want) => {
     expect(validateVersionGatedFields(s)).toEqual(want);
   });
@@ -134,7 +126,6 @@ describe('validateVersionGatedFields (Gardener shoot.go, the fields a minor no l
       'spec.kubernetes.kubeControllerManager.podEvictionTimeout',
       'spec.kubernetes.kubeScheduler.kubeMaxPDVols',
       'spec.kubernetes.clusterAutoscaler.maxEmptyBulkDelete',
-      'spec.secretBindingName',
     ]);
     expect(validateVersionGatedFields(at('', all))).toEqual([]);
   });
@@ -210,16 +201,26 @@ describe('validateShoot: the version-gated fields among the static checks', () =
     expect(texts(shoot(uncleaned, {}, original.status), original).length).toBeGreaterThan(0);
   });
 
-  it('a forced update across 1.34 keeps cloudProfileName and secretBindingName (no migration here): the update is rejected', () => {
+  it('a forced update across 1.34 moves cloudProfileName to cloudProfile, so the maintained shoot passes; without that it would not', () => {
     const original = shoot(
       edit(spec({ cloudProfileName: 'local', secretBindingName: 'sb' }), (s) => (s.kubernetes.version = '1.33.2')),
       {},
       { lastOperation: { type: 'Reconcile', state: 'Succeeded' } },
     );
+    // 1.33.2 expired, 1.34.3 the next minor's only version.
+    const across134 = indexCloudProfile({
+      ...profile,
+      spec: { ...profile.spec, kubernetes: { versions: [{ version: '1.33.2', expirationDate: '2020-01-01T00:00:00Z' }, { version: '1.34.3' }] } },
+    });
+    const p = plan(original, across134, now, { forceUpdateVanishedVersions: false });
+    expect(p.kubernetes).toMatchObject({ from: '1.33.2', to: '1.34.3', forced: true });
+    expect(p.shoot.spec.cloudProfile).toEqual({ kind: 'CloudProfile', name: 'local' });
+    expect(p.shoot.spec.cloudProfileName).toBeUndefined();
+    expect(p.shoot.spec.secretBindingName).toBe('sb');
+    const against = (s: Shoot) =>
+      validateShoot({ shoot: s, oldShoot: original, operation: 'UPDATE', profiles: () => across134, now }).errors.map(renderFieldError);
+    expect(against(p.shoot)).toEqual([]);
     const moved = edit(original.spec, (s) => (s.kubernetes.version = '1.34.3'));
-    expect(texts(shoot(moved, {}, original.status), original)).toEqual([
-      `spec.cloudProfileName: Forbidden: ${CLOUD_PROFILE_NAME}`,
-      `spec.secretBindingName: Forbidden: ${SECRET_BINDING}`,
-    ]);
+    expect(against(shoot(moved, {}, original.status))).toEqual([`spec.cloudProfileName: Forbidden: ${CLOUD_PROFILE_NAME}`]);
   });
 });
