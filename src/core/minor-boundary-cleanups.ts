@@ -3,6 +3,11 @@
 // the clean-ups after maintainKubernetesVersion). Each removal adds one text to the run's
 // operations, so it shows in status.lastMaintenance.description like Gardener's.
 //
+// At 1.34 `spec.cloudProfileName` moves to `spec.cloudProfile` without a text: Gardener's API server
+// has by then copied it there (pkg/utils/gardener/cloudprofile.go, SyncCloudProfileFields, below
+// 1.34) and drops the unchanged copy from 1.34, which validation no longer accepts; a CRD has no
+// such sync, so the run does both when it crosses 1.34.
+//
 // Not done here: the 1.34 migration of spec.secretBindingName to a CredentialsBinding (it
 // creates objects of an API this project does not serve).
 import { isJsonObject, isSet, type JsonObject } from './json.js';
@@ -58,6 +63,18 @@ const CLEANUPS: FieldCleanup[] = [
     ['kubernetes', 'kubeAPIServer', 'watchCacheSizes', 'default'],
     '.spec.kubernetes.kubeAPIServer.watchCacheSizes.default was removed. Reason: the default size configuration is deprecated and not respected by the kube-apiserver',
   ),
+  {
+    minor: '1.34',
+    apply(spec) {
+      const name = spec.cloudProfileName;
+      if (typeof name !== 'string' || name === '') return [];
+      const ref = isJsonObject(spec.cloudProfile) ? spec.cloudProfile : undefined;
+      if (!ref || !isSet(ref.name)) spec.cloudProfile = { kind: 'CloudProfile', name };
+      else if (!((ref.kind ?? 'CloudProfile') === 'CloudProfile' && ref.name === name)) return [];
+      delete spec.cloudProfileName;
+      return [];
+    },
+  },
   field('1.35', ['addons'], '.spec.addons was removed. Reason: addons are not supported anymore for Kubernetes versions 1.35+'),
   {
     minor: '1.35',

@@ -24,6 +24,8 @@ const kubeAPIServer: SpecShape = {
   fields: {
     featureGates: { values: 'boolean' },
     admissionPlugins: { items: { fields: { name: 'string', disabled: 'boolean', kubeconfigSecretName: 'string' } } },
+    enableAnonymousAuthentication: 'boolean',
+    watchCacheSizes: { fields: { default: 'integer' } },
   },
 };
 
@@ -40,6 +42,7 @@ const worker: SpecShape = {
     volume: { fields: { type: 'string' } },
     zones: { items: 'string' },
     updateStrategy: 'string',
+    controlPlane: { fields: {} },
     minimum: 'integer',
     maximum: 'integer',
   },
@@ -55,8 +58,9 @@ export const SHOOT_SPEC_SHAPE: SpecShape = {
       fields: {
         version: 'string',
         kubeAPIServer,
-        kubeControllerManager: withFeatureGates,
-        kubeScheduler: withFeatureGates,
+        kubeControllerManager: { fields: { featureGates: { values: 'boolean' }, podEvictionTimeout: 'string' } },
+        kubeScheduler: { fields: { featureGates: { values: 'boolean' }, kubeMaxPDVols: 'string' } },
+        clusterAutoscaler: { fields: { maxEmptyBulkDelete: 'integer' } },
         kubeProxy: withFeatureGates,
         kubelet: withFeatureGates,
       },
@@ -80,6 +84,8 @@ export const SHOOT_SPEC_SHAPE: SpecShape = {
       },
     },
     hibernation: { fields: { enabled: 'boolean' } },
+    addons: { fields: {} },
+    dns: { fields: { providers: { items: { fields: { secretName: 'string' } } } } },
     region: 'string',
     secretBindingName: 'string',
     credentialsBindingName: 'string',

@@ -34,6 +34,7 @@ import {
   workersOf,
 } from './shoot.js';
 import { parseTimeWindow, windowDurationProblem } from './timewindow.js';
+import { validateVersionGatedFields } from './version-gated-fields-validation.js';
 import { validateMachineTypeAdmission, validateVolumeTypeAdmission } from './worker-type-admission.js';
 import {
   classificationOf,
@@ -208,6 +209,7 @@ function staticErrors(shoot: Shoot, oldShoot: Shoot | undefined, operation: Oper
   errors.push(...validateOperationAnnotations(shoot, oldShoot));
 
   if (!cloudProfileNameOf(shoot)) errors.push(required('spec.cloudProfile.name', 'must specify a cloud profile'));
+  errors.push(...validateVersionGatedFields(shoot.spec));
 
   if (operation === 'UPDATE' && oldShoot !== undefined) {
     if (shoot.metadata.deletionTimestamp && !jsonEqual(shoot.spec, oldShoot.spec)) {

@@ -200,6 +200,22 @@ describe('rejections', () => {
     expectDenied(res, 'spec.kubernetes.version: Forbidden: kubernetes version upgrade cannot skip a minor version');
   });
 
+  // Gardener's ValidateKubeControllerManager (pkg/api/core/validation/shoot.go): the field is gone in 1.33;
+  // maintenance removes it when it moves a shoot across 1.33 (src/core/minor-boundary-cleanups.ts).
+  it('rejects podEvictionTimeout on a 1.33 shoot with Gardener’s text, and accepts it on 1.32', async () => {
+    const withTimeout = (version: string) => (doc: ShootDoc) => {
+      doc.spec.kubernetes = { version, kubeControllerManager: { podEvictionTimeout: '2m0s' } } as ShootDoc['spec']['kubernetes'];
+    };
+    const name = uniqueName('evict');
+    const res = await applyYaml(shoot('no-window.yaml', name, withTimeout('1.33.1')));
+    expect(denialText(res, name)).toBe(
+      `Error from server (Forbidden): admission webhook "${VALIDATE_SHOOTS}" denied the request: ` +
+        'spec.kubernetes.kubeControllerManager.podEvictionTimeout: Forbidden: for Kubernetes versions >= 1.33, podEvictionTimeout field is no longer supported',
+    );
+    expect(res.code).toBe(1);
+    expectOk(await applyYaml(shoot('no-window.yaml', name, withTimeout('1.32.4'))));
+  });
+
   it('rejects an unknown gardener.cloud/operation', async () => {
     const name = uniqueName('op');
     expectOk(await applyYaml(shoot('no-window.yaml', name)));

@@ -92,6 +92,21 @@ describe('shootShapeErrors', () => {
       'status.credentials.rotation.etcdEncryptionKey.phase: Invalid value: "object": must be of type string',
     ],
     [
+      'a podEvictionTimeout as a number (what the version-gated field rules read)',
+      (s) => ((s.spec.kubernetes as Record<string, unknown>).kubeControllerManager = { podEvictionTimeout: 120 }),
+      'spec.kubernetes.kubeControllerManager.podEvictionTimeout: Invalid value: "integer": must be of type string',
+    ],
+    [
+      'DNS providers not a list',
+      (s) => ((s.spec as Record<string, unknown>).dns = { providers: { secretName: 'a' } }),
+      'spec.dns.providers: Invalid value: "object": must be of type array',
+    ],
+    [
+      'addons as a list',
+      (s) => ((s.spec as Record<string, unknown>).addons = []),
+      'spec.addons: Invalid value: "array": must be of type object',
+    ],
+    [
       'a volume type of the wrong type',
       (s) => ((s.spec.provider.workers[0] as Record<string, unknown>).volume = { type: 1 }),
       'spec.provider.workers[0].volume.type: Invalid value: "integer": must be of type string',

@@ -73,6 +73,29 @@ describe('applyMinorBoundaryCleanups (Gardener reconciler.go: the clean-ups afte
     const bare = shootWith({ kubernetes: { kubeControllerManager: { podEvictionTimeout: null } }, addons: null }, '1.35.0');
     expect(applyMinorBoundaryCleanups(bare, '1.32.0', '1.35.0')).toEqual([]);
   });
+
+  // Gardener's API server (SyncCloudProfileFields) copies cloudProfileName to cloudProfile below 1.34
+  // and drops the unchanged copy from 1.34; the run does both when it crosses 1.34, without a text.
+  it.each([
+    ['cloudProfileName alone: moved to cloudProfile', { cloudProfileName: 'local' }, { cloudProfile: { kind: 'CloudProfile', name: 'local' } }],
+    ['both naming the same CloudProfile: cloudProfileName dropped', { cloudProfileName: 'local', cloudProfile: { name: 'local' } }, { cloudProfile: { name: 'local' } }],
+    [
+      'a different profile: both kept (validation reports it)',
+      { cloudProfileName: 'local', cloudProfile: { kind: 'NamespacedCloudProfile', name: 'local-dev' } },
+      { cloudProfileName: 'local', cloudProfile: { kind: 'NamespacedCloudProfile', name: 'local-dev' } },
+    ],
+  ] as [string, Partial<ShootSpec>, Partial<ShootSpec>][])('1.33 → 1.34, %s', (_name, before, after) => {
+    const s = shootWith(before, '1.34.1');
+    expect(applyMinorBoundaryCleanups(s, '1.33.4', '1.34.1')).toEqual([]);
+    const { cloudProfileName, cloudProfile } = s.spec;
+    expect({ cloudProfileName, cloudProfile }).toEqual({ cloudProfileName: undefined, cloudProfile: undefined, ...after });
+  });
+
+  it('cloudProfileName stays when the run does not cross 1.34', () => {
+    const s = shootWith({ cloudProfileName: 'local' }, '1.33.4');
+    applyMinorBoundaryCleanups(s, '1.33.1', '1.33.4');
+    expect([s.spec.cloudProfileName, s.spec.cloudProfile]).toEqual(['local', undefined]);
+  });
 });
 
 describe('plan: a run that moves the control plane across a minor cleans up, and says so in lastMaintenance', () => {
