@@ -291,8 +291,8 @@ describe('cert-manager on the test cluster', () => {
     const issued = await readTlsSecret(WEBHOOK_SECRET);
     const injected = await waitForInjected(issued.caPem);
     expect(injected.mutating).toHaveLength(1);
-    expect(injected.validating).toHaveLength(2);
-    log(`[deploy] caBundle == ca.crt (serial ${issued.ca.serialNumber}) in mutate.shoots, validate.shoots, validate.cloudprofiles`);
+    expect(injected.validating).toHaveLength(3);
+    log(`[deploy] caBundle == ca.crt (serial ${issued.ca.serialNumber}) in mutate.shoots, validate.shoots, validate.cloudprofiles, validate.namespacedcloudprofiles`);
   });
 
   it('renews on a manual trigger (the Issuing condition, as cmctl renew sets it): a new serial number, the same CA, still injected', async () => {
@@ -326,7 +326,7 @@ describe('cert-manager on the test cluster', () => {
     const injected = await waitForInjected(oldCa.certPem + newCa.certPem);
     expect(serialsIn(injected.validating[0] ?? '')).toEqual([oldCa.cert.serialNumber, newCa.cert.serialNumber]);
     log(
-      `[deploy] CA serial ${oldCa.cert.serialNumber} -> ${newCa.cert.serialNumber} (revision ${caRenewal.revision}); serving certificate revision ${leafRenewal.revision}, serial ${issued.cert.serialNumber}, signed by the new CA; caBundle of all three webhooks: old CA + new CA`,
+      `[deploy] CA serial ${oldCa.cert.serialNumber} -> ${newCa.cert.serialNumber} (revision ${caRenewal.revision}); serving certificate revision ${leafRenewal.revision}, serial ${issued.cert.serialNumber}, signed by the new CA; caBundle of all four webhooks: old CA + new CA`,
     );
   });
 });
