@@ -111,20 +111,9 @@ const machineImageVersion = {
   ...expirableVersion,
   properties: {
     ...expirableVersion.properties,
-    cri: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name'],
-        properties: {
-          name: str,
-          containerRuntimes: {
-            type: 'array',
-            items: { type: 'object', required: ['type'], properties: { type: str } },
-          },
-        },
-      },
-    },
+    cri: namedList({
+      containerRuntimes: { type: 'array', items: { type: 'object', required: ['type'], properties: { type: str } } },
+    }),
     architectures: stringList,
     kubeletVersionConstraint: str,
     inPlaceUpdates: { type: 'object', properties: { supported: bool, minVersionForUpdate: str } },
@@ -138,87 +127,55 @@ const machineImageVersion = {
   },
 } as const;
 
-const machineImages = {
-  type: 'array',
-  items: {
-    type: 'object',
-    required: ['name'],
-    properties: {
-      name: str,
-      updateStrategy: str,
-      versions: { type: 'array', items: machineImageVersion },
-    },
-  },
-} as const;
+const machineImages = namedList({ updateStrategy: str, versions: { type: 'array', items: machineImageVersion } });
 
-const machineTypes = {
-  type: 'array',
-  items: {
-    type: 'object',
-    required: ['name'],
-    properties: {
-      name: str,
-      architecture: str,
-      capabilities: { type: 'object', additionalProperties: stringList },
-      usable: bool,
-    },
-  },
-} as const;
+const machineTypes = namedList({
+  architecture: str,
+  capabilities: { type: 'object', additionalProperties: stringList },
+  usable: bool,
+});
 
-const cloudProfileSchema = {
-  type: 'object',
-  required: ['metadata', 'spec'],
-  properties: {
-    apiVersion: str,
-    kind: str,
-    metadata: { ...objectMeta, nullDenied: true },
-    spec: {
-      type: 'object',
-      nullDenied: true,
-      properties: {
-        type: str,
-        kubernetes: {
-          type: 'object',
-          goStruct: true,
-          properties: { versions: { type: 'array', items: expirableVersion } },
-        },
-        machineImages,
-        machineTypes,
-        volumeTypes: namedList({ usable: bool }),
-        regions: namedList({ zones: namedList({ unavailableMachineTypes: stringList, unavailableVolumeTypes: stringList }) }),
-        machineCapabilities: {
-          type: 'array',
-          items: { type: 'object', required: ['name'], properties: { name: str, values: stringList } },
-        },
-      },
+const kubernetesVersions = { type: 'array', items: expirableVersion } as const;
+const volumeTypes = namedList({ usable: bool });
+
+/** A CloudProfile or NamespacedCloudProfile: metadata and a spec with these properties, both objects. */
+function profileSchema<P extends Record<string, unknown>>(specProperties: P) {
+  return {
+    type: 'object',
+    required: ['metadata', 'spec'],
+    properties: {
+      apiVersion: str,
+      kind: str,
+      metadata: { ...objectMeta, nullDenied: true },
+      spec: { type: 'object', nullDenied: true, properties: specProperties },
     },
+  } as const;
+}
+
+const cloudProfileSchema = profileSchema({
+  type: str,
+  kubernetes: { type: 'object', goStruct: true, properties: { versions: kubernetesVersions } },
+  machineImages,
+  machineTypes,
+  volumeTypes,
+  regions: namedList({ zones: namedList({ unavailableMachineTypes: stringList, unavailableVolumeTypes: stringList }) }),
+  machineCapabilities: {
+    type: 'array',
+    items: { type: 'object', required: ['name'], properties: { name: str, values: stringList } },
   },
-} as const;
+});
 
 // gardener/gardener pkg/apis/core/v1beta1/types_namespacedcloudprofile.go: `parent` is a
 // non-pointer struct, `kubernetes` a pointer (absent stays absent: no Kubernetes overrides).
-const namespacedCloudProfileSchema = {
-  type: 'object',
-  required: ['metadata', 'spec'],
-  properties: {
-    apiVersion: str,
-    kind: str,
-    metadata: { ...objectMeta, nullDenied: true },
-    spec: {
-      type: 'object',
-      nullDenied: true,
-      properties: {
-        parent: { type: 'object', goStruct: true, properties: { kind: str, name: str } },
-        kubernetes: { type: 'object', properties: { versions: { type: 'array', items: expirableVersion } } },
-        machineImages,
-        machineTypes,
-        volumeTypes: namedList({ usable: bool }),
-        caBundle: str,
-        limits: { type: 'object', properties: { maxNodesTotal: int } },
-      },
-    },
-  },
-} as const;
+const namespacedCloudProfileSchema = profileSchema({
+  parent: { type: 'object', goStruct: true, properties: { kind: str, name: str } },
+  kubernetes: { type: 'object', properties: { versions: kubernetesVersions } },
+  machineImages,
+  machineTypes,
+  volumeTypes,
+  caBundle: str,
+  limits: { type: 'object', properties: { maxNodesTotal: int } },
+});
 
 // strict: false because the schemas list properties without repeating `type` at every level;
 // the decoder's markers are annotations to ajv.

@@ -1,8 +1,8 @@
 // Prepared CloudProfiles by name, each prepared once per resourceVersion: the same object seen
 // again (a re-list, a resync, a second lookup) is a cache hit, a new resourceVersion prepares
 // anew. Used by both cluster-backed catalogues: the webhook's CloudProfile informer source
-// (src/kube/cloudprofile-informer.ts) and the scheduler (src/scheduler/scheduler.ts), and for
-// the merged profiles of NamespacedCloudProfiles (./namespaced.ts), keyed `namespace/name`.
+// (src/kube/cloudprofile-informer.ts) and the scheduler (src/scheduler/scheduler.ts).
+// NamespacedCloudProfiles have their own cache (./namespaced.ts).
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import { prepareCloudProfile, type PreparedCloudProfile } from './prepare.js';
 
@@ -18,19 +18,18 @@ export class CatalogueCache {
 
   /**
    * The prepared profile for this object: the cached one when the object's resourceVersion is the
-   * one prepared last time for its name, or for `key` when given (an object without a
-   * resourceVersion is always prepared afresh).
+   * one prepared last time for its name (an object without one is always prepared afresh).
    */
-  prepare(raw: unknown, key?: string): PreparedCloudProfile {
+  prepare(raw: unknown): PreparedCloudProfile {
     const metadata = (raw as { metadata?: { name?: unknown; resourceVersion?: unknown } } | null)?.metadata;
-    const name = key ?? (typeof metadata?.name === 'string' ? metadata.name : '');
+    const name = typeof metadata?.name === 'string' ? metadata.name : '';
     const resourceVersion = typeof metadata?.resourceVersion === 'string' ? metadata.resourceVersion : '';
     const cached = this.entries.get(name);
     if (cached && resourceVersion !== '' && cached.resourceVersion === resourceVersion) return cached.prepared;
     const prepared = prepareCloudProfile(raw);
     // An unusable profile replaces the old index: Shoots naming it are judged as if it were missing.
     if (name) this.entries.set(name, { resourceVersion, prepared });
-    if (!prepared.ok) this.handlers.onUnusable?.(name, prepared.reason);
+    if (!prepared.ok) this.handlers.onUnusable?.(prepared.name, prepared.reason);
     return prepared;
   }
 

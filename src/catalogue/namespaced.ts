@@ -4,13 +4,12 @@
 // The cache holds one merged profile per `namespace/name`, prepared again when the namespaced
 // profile's or the parent's resourceVersion changes, so either change counts at the next lookup.
 import { readNamespacedCloudProfile } from '../admission/object-shape.js';
-import { assertSafeDocument } from '../admission/review.js';
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import { CLOUD_PROFILE_KIND } from '../core/cloudprofile-types.js';
 import { renderFieldErrors } from '../core/field-errors.js';
-import { mergedCloudProfile } from '../core/namespaced-cloudprofile.js';
+import { joinedResourceVersion, mergedCloudProfile } from '../core/namespaced-cloudprofile.js';
 import type { CatalogueCacheHandlers } from './catalogue-cache.js';
-import { prepareCloudProfile, type PreparedCloudProfile } from './prepare.js';
+import { prepareCloudProfile, type PreparedCloudProfile, unsafeDocumentReason } from './prepare.js';
 
 /** `namespace/name` of a raw object ('' parts when absent). */
 export function namespacedKeyOf(raw: unknown): string {
@@ -19,21 +18,14 @@ export function namespacedKeyOf(raw: unknown): string {
   return `${part(metadata?.namespace)}/${part(metadata?.name)}`;
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /**
  * Shape-checks a NamespacedCloudProfile, merges it into its parent (looked up by `parentOf`, which
  * returns prepared CloudProfiles) and prepares the result. Never throws; `name` is `namespace/name`.
  */
 export function prepareNamespacedCloudProfile(raw: unknown, parentOf: (name: string) => CatalogueIndex | undefined): PreparedCloudProfile {
   const name = namespacedKeyOf(raw);
-  try {
-    assertSafeDocument(raw);
-  } catch (err) {
-    return { ok: false, name, reason: errorText(err) };
-  }
+  const unsafe = unsafeDocumentReason(raw);
+  if (unsafe !== undefined) return { ok: false, name, reason: unsafe };
   const read = readNamespacedCloudProfile(raw);
   if (!read.ok) return { ok: false, name, reason: renderFieldErrors(read.errors) };
   const { parent } = read.object.spec;
@@ -58,11 +50,12 @@ export class NamespacedCatalogueCache {
     const parentName = (raw as { spec?: { parent?: { name?: unknown } } } | null)?.spec?.parent?.name;
     const parent = typeof parentName === 'string' ? parentOf(parentName) : undefined;
     const ownVersion = (raw as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion;
-    const parentVersion = parent?.profile.metadata.resourceVersion;
-    const versions =
-      typeof ownVersion === 'string' && ownVersion !== '' ? `${ownVersion}+${typeof parentVersion === 'string' ? parentVersion : parent ? '?' : '-'}` : '';
+    // A missing parent is a state of its own (cached until either side changes); an object without a
+    // resourceVersion is never cached.
+    const parentVersion = parent === undefined ? 'no parent' : parent.profile.metadata.resourceVersion;
+    const versions = joinedResourceVersion(ownVersion, parentVersion) ?? '';
     const cached = this.entries.get(key);
-    if (cached && versions !== '' && !versions.endsWith('?') && cached.versions === versions) {
+    if (cached && versions !== '' && cached.versions === versions) {
       return cached.prepared.ok ? cached.prepared.index : undefined;
     }
     const prepared = prepareNamespacedCloudProfile(raw, parentOf);

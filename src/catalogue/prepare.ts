@@ -15,15 +15,22 @@ export type PreparedCloudProfile =
   /** `reason` is one line: the field errors as the webhook renders them, or what else failed. */
   | { ok: false; name: string; reason: string };
 
+/** Why a raw object is not safe to read (assertSafeDocument: a `__proto__` key, too deep), or undefined. */
+export function unsafeDocumentReason(raw: unknown): string | undefined {
+  try {
+    assertSafeDocument(raw);
+    return undefined;
+  } catch (err) {
+    return errorText(err);
+  }
+}
+
 /** Shape-checks, defaults and indexes one CloudProfile object (`root`: see CatalogueIndex). Never throws. */
 export function prepareCloudProfile(raw: unknown, root?: string): PreparedCloudProfile {
   const rawName = (raw as { metadata?: { name?: unknown } } | null)?.metadata?.name;
   const name = typeof rawName === 'string' ? rawName : '';
-  try {
-    assertSafeDocument(raw);
-  } catch (err) {
-    return { ok: false, name, reason: errorText(err) };
-  }
+  const unsafe = unsafeDocumentReason(raw);
+  if (unsafe !== undefined) return { ok: false, name, reason: unsafe };
   const read = readCloudProfile(raw);
   if (!read.ok) return { ok: false, name, reason: renderFieldErrors(read.errors) };
   if (!name) return { ok: false, name, reason: 'metadata.name: Required value' };

@@ -6,6 +6,7 @@
 // a version, and the next maintenance updates the Shoot.
 
 import type { CatalogueIndex } from './cloudprofile.js';
+import { CLOUD_PROFILE_KIND, NAMESPACED_CLOUD_PROFILE_KIND } from './cloudprofile-types.js';
 import { goQuote } from './field-errors.js';
 import { cloudProfileRefOf, type ProfileRef, type Shoot, workersOf } from './shoot.js';
 
@@ -15,13 +16,21 @@ function sameRef(a: ProfileRef, b: ProfileRef): boolean {
 
 /** `"name"`, with ` (root: "parent")` for a NamespacedCloudProfile, as Gardener prints either end of a change. */
 function shown(ref: ProfileRef, root: string): string {
-  return ref.kind === 'CloudProfile' ? goQuote(ref.name) : `${goQuote(ref.name)} (root: ${goQuote(root)})`;
+  return ref.kind === CLOUD_PROFILE_KIND ? goQuote(ref.name) : `${goQuote(ref.name)} (root: ${goQuote(root)})`;
 }
 
 /** The lister's NotFound text for a profile that cannot be looked up (apimachinery's NewNotFound). */
 function notFound(ref: ProfileRef): string {
-  const resource = ref.kind === 'NamespacedCloudProfile' ? 'namespacedcloudprofiles' : 'cloudprofiles';
+  const resource = ref.kind === NAMESPACED_CLOUD_PROFILE_KIND ? 'namespacedcloudprofiles' : 'cloudprofiles';
   return `${resource}.core.gardener.cloud ${goQuote(ref.name)} not found`;
+}
+
+/** Why a profile reference cannot be looked up, as GetCloudProfileSpec says it: the lister's NotFound for a
+ *  known kind, else `could not find referenced cloud profile with kind "<kind>"`. */
+export function profileLookupError(ref: ProfileRef): string {
+  return ref.kind === CLOUD_PROFILE_KIND || ref.kind === NAMESPACED_CLOUD_PROFILE_KIND
+    ? notFound(ref)
+    : `could not find referenced cloud profile with kind ${goQuote(ref.kind)}`;
 }
 
 /** Image versions (by lower-case image name) the old profile has and the new one does not (GetMachineImageDiff's RemovedVersions). */
@@ -47,8 +56,8 @@ export function cloudProfileChangeError(shoot: Shoot, oldShoot: Shoot, profiles:
   const after = profiles(newRef);
   const before = profiles(oldRef);
   // Gardener resolves the roots first (a NamespacedCloudProfile lookup), then the specs.
-  if (newRef.kind === 'NamespacedCloudProfile' && !after) return notFound(newRef);
-  if (oldRef.kind === 'NamespacedCloudProfile' && !before) return notFound(oldRef);
+  if (newRef.kind === NAMESPACED_CLOUD_PROFILE_KIND && !after) return notFound(newRef);
+  if (oldRef.kind === NAMESPACED_CLOUD_PROFILE_KIND && !before) return notFound(oldRef);
   const newRoot = after?.root ?? newRef.name;
   const oldRoot = before?.root ?? oldRef.name;
   if (newRoot !== oldRoot) {
@@ -58,7 +67,7 @@ export function cloudProfileChangeError(shoot: Shoot, oldShoot: Shoot, profiles:
   if (!before) return `could not find cloudProfileSpec from the shoot cloudProfile reference: ${notFound(oldRef)}`;
 
   const removed = removedImageVersions(before, after);
-  const volumeTypes = new Set(((after.profile.spec.volumeTypes ?? []) as { name: string }[]).map((t) => t.name));
+  const volumeTypes = new Set((after.profile.spec.volumeTypes ?? []).map((t) => t.name));
   for (const worker of workersOf(shoot)) {
     const image = worker.machine.image;
     if (image?.name && image.version && removed.get(image.name.toLowerCase())?.has(image.version)) {

@@ -110,7 +110,7 @@ export interface NamespacedCloudProfile {
     kubernetes?: { versions?: ExpirableVersion[] };
     machineImages?: MachineImage[];
     machineTypes?: MachineType[];
-    volumeTypes?: { name: string; [key: string]: unknown }[];
+    volumeTypes?: VolumeType[];
     caBundle?: string;
     limits?: { maxNodesTotal?: number; [key: string]: unknown };
     [key: string]: unknown;

@@ -17,7 +17,7 @@ export interface CloudProfileValidationOptions {
 }
 
 /** pkg/api/core/validation/utils.go, ValidateMachineImageVersion: a version that is not semver. */
-export const MACHINE_IMAGE_VERSION_PARSE_ERROR =
+const MACHINE_IMAGE_VERSION_PARSE_ERROR =
   'could not parse version. Use a semantic version. In case there is no semantic version for this image use the extensibility provider (define mapping in the CloudProfile) to map to the actual non semantic version';
 
 const KUBERNETES_VERSION_REGEX = /^([0-9]+\.){2}[0-9]+$/;
@@ -190,20 +190,7 @@ function validateMachineImageVersion(
   capabilitiesDefined: boolean,
   options: CloudProfileValidationOptions,
 ): FieldError[] {
-  const errors: FieldError[] = [];
-  const key = `${image.name}-${v.version}`;
-  if (nameVersions.has(key)) errors.push(duplicate(path, key));
-  nameVersions.add(key);
-  if (!v.version) errors.push(required(`${path}.version`, ''));
-  if (!parseVersionLenient(v.version ?? '')) {
-    errors.push(
-      invalid(
-        `${path}.version`,
-        v.version,
-        MACHINE_IMAGE_VERSION_PARSE_ERROR,
-      ),
-    );
-  }
+  const errors = machineImageVersionIdentityErrors(image, v, path, nameVersions);
   const minVersion = v.inPlaceUpdates?.minVersionForUpdate;
   if (minVersion !== undefined && !parseVersionLenient(minVersion)) {
     errors.push(invalid(`${path}.minVersionForInPlaceUpdate`, v.version, 'could not parse version. Use a semantic version.'));
@@ -215,17 +202,33 @@ function validateMachineImageVersion(
   if (!capabilitiesDefined && (v.architectures ?? []).length === 0) {
     errors.push(required(`${path}.architectures`, 'must provide at least one architecture'));
   }
-  if (v.kubeletVersionConstraint !== undefined && !parseVersionConstraint(v.kubeletVersionConstraint)) {
-    errors.push(
-      invalid(
-        `${path}.kubeletVersionConstraint`,
-        v.kubeletVersionConstraint,
-        `cannot parse the kubeletVersionConstraint: improper constraint: ${v.kubeletVersionConstraint}`,
-      ),
-    );
-  }
+  errors.push(...kubeletConstraintErrors(v, path));
   errors.push(...validateCRIs(v, `${path}.cri`));
   return errors;
+}
+
+/** pkg/api/core/validation/utils.go, ValidateMachineImageVersion: the version unique within its image
+ *  (`nameVersions` collects `<image>-<version>`), present and semantic. Also used for NamespacedCloudProfiles. */
+export function machineImageVersionIdentityErrors(image: MachineImage, v: MachineImageVersion, path: string, nameVersions: Set<string>): FieldError[] {
+  const errors: FieldError[] = [];
+  const key = `${image.name}-${v.version}`;
+  if (nameVersions.has(key)) errors.push(duplicate(path, key));
+  nameVersions.add(key);
+  if (!v.version) errors.push(required(`${path}.version`, ''));
+  if (!parseVersionLenient(v.version ?? '')) errors.push(invalid(`${path}.version`, v.version, MACHINE_IMAGE_VERSION_PARSE_ERROR));
+  return errors;
+}
+
+/** ValidateMachineImageVersion: a kubeletVersionConstraint that parses. Also used for NamespacedCloudProfiles. */
+export function kubeletConstraintErrors(v: MachineImageVersion, path: string): FieldError[] {
+  if (v.kubeletVersionConstraint === undefined || parseVersionConstraint(v.kubeletVersionConstraint)) return [];
+  return [
+    invalid(
+      `${path}.kubeletVersionConstraint`,
+      v.kubeletVersionConstraint,
+      `cannot parse the kubeletVersionConstraint: improper constraint: ${v.kubeletVersionConstraint}`,
+    ),
+  ];
 }
 
 function validateCRIs(v: MachineImageVersion, path: string): FieldError[] {
@@ -312,7 +315,7 @@ function validateKubernetesVersions(p: CloudProfile, options: CloudProfileValida
  *  string; the last old entry of a repeated one) may not become `unavailable` at `now` when it was not before, e.g. a
  *  lifecycle whose first start moves into the future. Versions removed or added are not judged here. Not behind the
  *  VersionClassificationLifecycle gate, as in Gardener (with the gate off a lifecycle is refused anyway). */
-export function validateExpirableVersionsUpdate(
+function validateExpirableVersionsUpdate(
   versions: readonly ExpirableVersion[],
   oldVersions: readonly ExpirableVersion[],
   pathOf: (i: number) => string,

@@ -8,10 +8,11 @@
 //    no expiration date may be moved into the past, and the simulated merge must be a valid profile.
 // The plugin's checks return the first failure as a plain message, as Gardener's do.
 
-import type { CloudProfile, ExpirableVersion, MachineImageVersion, NamespacedCloudProfile } from './cloudprofile-types.js';
+import { CLOUD_PROFILE_KIND, type CloudProfile, type ExpirableVersion, type MachineImageVersion, type NamespacedCloudProfile } from './cloudprofile-types.js';
 import { defaultCloudProfile, UPDATE_STRATEGIES } from './cloudprofile.js';
 import {
-  MACHINE_IMAGE_VERSION_PARSE_ERROR,
+  kubeletConstraintErrors,
+  machineImageVersionIdentityErrors,
   validateCloudProfile,
   validateKubernetesVersionEntries,
   type CloudProfileValidationOptions,
@@ -19,7 +20,7 @@ import {
 import { type FieldError, duplicate, forbidden, GoStringer, goQuote, goTime, invalid, notSupported, renderFieldError, required } from './field-errors.js';
 import { jsonEqual } from './json.js';
 import { mergedCloudProfile } from './namespaced-cloudprofile.js';
-import { isExpired, parseVersionConstraint, parseVersionLenient } from './versions.js';
+import { isExpired } from './versions.js';
 
 export interface NamespacedCloudProfileValidationInput {
   profile: NamespacedCloudProfile;
@@ -40,7 +41,7 @@ export interface NamespacedCloudProfileDenial {
 function parentErrors(p: NamespacedCloudProfile): FieldError[] {
   const errors: FieldError[] = [];
   const { parent } = p.spec;
-  if (parent.kind !== 'CloudProfile') errors.push(notSupported('spec.parent.kind', parent.kind ?? '', ['CloudProfile']));
+  if (parent.kind !== CLOUD_PROFILE_KIND) errors.push(notSupported('spec.parent.kind', parent.kind ?? '', [CLOUD_PROFILE_KIND]));
   if (!parent.name) errors.push(required('spec.parent.name', 'must provide a parent name'));
   return errors;
 }
@@ -85,20 +86,7 @@ function machineImageErrors(p: NamespacedCloudProfile): FieldError[] {
     }
     (image.versions ?? []).forEach((v, j) => {
       const versionPath = `${path}.versions[${j}]`;
-      const key = `${image.name}-${v.version}`;
-      if (nameVersions.has(key)) errors.push(duplicate(versionPath, key));
-      nameVersions.add(key);
-      if (!v.version) errors.push(required(`${versionPath}.version`, ''));
-      if (!parseVersionLenient(v.version ?? '')) errors.push(invalid(`${versionPath}.version`, v.version, MACHINE_IMAGE_VERSION_PARSE_ERROR));
-      if (v.kubeletVersionConstraint !== undefined && !parseVersionConstraint(v.kubeletVersionConstraint)) {
-        errors.push(
-          invalid(
-            `${versionPath}.kubeletVersionConstraint`,
-            v.kubeletVersionConstraint,
-            `cannot parse the kubeletVersionConstraint: improper constraint: ${v.kubeletVersionConstraint}`,
-          ),
-        );
-      }
+      errors.push(...machineImageVersionIdentityErrors(image, v, versionPath, nameVersions), ...kubeletConstraintErrors(v, versionPath));
     });
   });
   return errors;

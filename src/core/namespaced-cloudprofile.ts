@@ -127,8 +127,7 @@ export function mergeCloudProfileSpecs(parent: CloudProfileSpec, namespaced: Nam
   if (machineImages.length > 0) merged.machineImages = machineImages;
   const machineTypes = mergeByKey(merged.machineTypes ?? [], uniform.machineTypes ?? [], (t) => t.name, undefined, true);
   if (machineTypes.length > 0) merged.machineTypes = machineTypes;
-  const parentVolumeTypes = (merged.volumeTypes ?? []) as { name: string }[];
-  const volumeTypes = mergeByKey(parentVolumeTypes, namespaced.volumeTypes ?? [], (t) => t.name, undefined, true);
+  const volumeTypes = mergeByKey(merged.volumeTypes ?? [], namespaced.volumeTypes ?? [], (t) => t.name, undefined, true);
   if (volumeTypes.length > 0) merged.volumeTypes = volumeTypes;
   if (namespaced.caBundle !== undefined) merged.caBundle = `${typeof merged.caBundle === 'string' ? merged.caBundle : ''}${namespaced.caBundle}`;
   if (namespaced.limits !== undefined) {
@@ -139,20 +138,26 @@ export function mergeCloudProfileSpecs(parent: CloudProfileSpec, namespaced: Nam
   return merged;
 }
 
+/** The version of a merge: both objects' resourceVersions joined, or undefined when either has none. */
+export function joinedResourceVersion(namespacedVersion: unknown, parentVersion: unknown): string | undefined {
+  const known = (v: unknown): v is string => typeof v === 'string' && v !== '';
+  return known(namespacedVersion) && known(parentVersion) ? `${namespacedVersion}+${parentVersion}` : undefined;
+}
+
 /**
  * The profile Shoots referencing `namespaced` are judged against: a CloudProfile-shaped object
  * with the namespaced profile's name and namespace and the merged spec. Its `resourceVersion`
- * joins both objects' so a cache keyed by it sees a change of either.
+ * joins both objects' (joinedResourceVersion), so it changes with either.
  */
 export function mergedCloudProfile(namespaced: NamespacedCloudProfile, parent: CloudProfile): CloudProfile {
-  const versions = [namespaced.metadata.resourceVersion, parent.metadata.resourceVersion];
+  const resourceVersion = joinedResourceVersion(namespaced.metadata.resourceVersion, parent.metadata.resourceVersion);
   return {
     apiVersion: namespaced.apiVersion,
     kind: NAMESPACED_CLOUD_PROFILE_KIND,
     metadata: {
       name: namespaced.metadata.name,
       ...(namespaced.metadata.namespace === undefined ? {} : { namespace: namespaced.metadata.namespace }),
-      ...(versions.every((v) => typeof v === 'string' && v !== '') ? { resourceVersion: versions.join('+') } : {}),
+      ...(resourceVersion === undefined ? {} : { resourceVersion }),
     },
     spec: mergeCloudProfileSpecs(parent.spec, namespaced.spec),
   };

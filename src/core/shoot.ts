@@ -2,6 +2,7 @@
 // Only the fields we use are named; everything else is carried through untouched via the index
 // signatures. Objects arrive as untrusted JSON: the admission layer checks the named fields'
 // types (src/admission/object-shape.ts) before any core function sees them.
+import { CLOUD_PROFILE_KIND, NAMESPACED_CLOUD_PROFILE_KIND } from './cloudprofile-types.js';
 
 export const SHOOT_API_VERSION = 'core.gardener.cloud/v1beta1';
 
@@ -186,11 +187,11 @@ export interface ProfileRef {
 export function cloudProfileRefOf(shoot: Shoot): ProfileRef | undefined {
   const ref = shoot.spec.cloudProfile;
   if (ref?.name) {
-    const kind = ref.kind || 'CloudProfile';
-    return kind === 'NamespacedCloudProfile' ? { kind, name: ref.name, namespace: shoot.metadata.namespace ?? '' } : { kind, name: ref.name };
+    const kind = ref.kind || CLOUD_PROFILE_KIND;
+    return kind === NAMESPACED_CLOUD_PROFILE_KIND ? { kind, name: ref.name, namespace: shoot.metadata.namespace ?? '' } : { kind, name: ref.name };
   }
   const name = shoot.spec.cloudProfileName;
-  return name ? { kind: 'CloudProfile', name } : undefined;
+  return name ? { kind: CLOUD_PROFILE_KIND, name } : undefined;
 }
 
 /** `namespace/name` of a NamespacedCloudProfile reference, the name of a CloudProfile one (for logs and messages). */

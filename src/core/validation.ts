@@ -12,7 +12,7 @@
 // rolled out at that moment: the shoot is validated as `withPendingSpecApplied(shoot)` against
 // the old shoot's live spec. An unchanged held spec is not re-validated on later requests.
 
-import { cloudProfileChangeError } from './cloud-profile-change.js';
+import { cloudProfileChangeError, profileLookupError } from './cloud-profile-change.js';
 import type { MachineImage, MachineImageVersion } from './cloudprofile-types.js';
 import type { CatalogueIndex } from './cloudprofile.js';
 import { validateShootFeatureGates } from './feature-gate-validation.js';
@@ -393,22 +393,14 @@ function admissionErrors(shoot: Shoot, oldShoot: Shoot | undefined, operation: O
   return errors;
 }
 
-/** Gardener's ShootValidator text for a profile its listers do not have (plugin/pkg/shoot/validator/admission.go,
- *  GetCloudProfileSpec's error: the lister's NotFound, or an unknown kind). */
 /** The field that names the shoot's profile (the one a profile error is reported at). */
 function profileField(shoot: Shoot): string {
   return shoot.spec.cloudProfile?.name ? 'spec.cloudProfile.name' : 'spec.cloudProfileName';
 }
 
+/** Gardener's ShootValidator text for a profile its listers do not have (plugin/pkg/shoot/validator/admission.go). */
 function profileNotFound(shoot: Shoot, ref: ProfileRef): FieldError {
-  const field = profileField(shoot);
-  const reason =
-    ref.kind === 'CloudProfile'
-      ? `cloudprofiles.core.gardener.cloud ${goQuote(ref.name)} not found`
-      : ref.kind === 'NamespacedCloudProfile'
-        ? `namespacedcloudprofiles.core.gardener.cloud ${goQuote(ref.name)} not found`
-        : `could not find referenced cloud profile with kind ${goQuote(ref.kind)}`;
-  return forbidden(field, `could not find referenced cloud profile: ${reason}`);
+  return forbidden(profileField(shoot), `could not find referenced cloud profile: ${profileLookupError(ref)}`);
 }
 
 /**

@@ -3,11 +3,11 @@
 // (`cloudProfileName`, 1.34), validateAddons (1.35), validateDNS (`providers[i].secretName`, 1.35),
 // ValidateKubeAPIServer (`enableAnonymousAuthentication`, 1.35) and ValidateWatchCacheSizes
 // (`default`, 1.35), ValidateKubeControllerManager (`podEvictionTimeout`, 1.33), validateKubeScheduler
-// (validateKubeMaxPDVols, 1.35), ValidateClusterAutoscaler (`maxEmptyBulkDelete`, 1.33) and
-// ValidateShootSpec (`secretBindingName`, 1.34). All are judged against the control-plane version, as
-// Gardener does (no pool field is among them). The maintenance run removes the 1.33 and 1.35 fields
-// when it moves the control plane across those minors (minor-boundary-cleanups.ts); `cloudProfileName`
-// and `secretBindingName` it leaves.
+// (validateKubeMaxPDVols, 1.35) and ValidateClusterAutoscaler (`maxEmptyBulkDelete`, 1.33). All are
+// judged against the control-plane version, as Gardener does (no pool field is among them). The
+// maintenance run removes these fields, and moves `cloudProfileName` to `spec.cloudProfile`, when it
+// moves the control plane across those minors (minor-boundary-cleanups.ts). ValidateShootSpec's
+// `secretBindingName` rule (1.34) is left out: see the end of validateVersionGatedFields.
 //
 // Not checked: the rules of those functions that are not about the version (value ranges,
 // `credentialsRef`, nginx-ingress settings, …), beyond the workerless forbiddance of `addons` and

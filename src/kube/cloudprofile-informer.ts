@@ -12,7 +12,7 @@ import { NamespacedCatalogueCache } from '../catalogue/namespaced.js';
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import { CLOUD_PROFILE_KIND, NAMESPACED_CLOUD_PROFILE_KIND } from '../core/cloudprofile-types.js';
 import type { ProfileRef } from '../core/shoot.js';
-import { Informer, type KubeObject } from './informer.js';
+import { Informer, keyOf, type KubeObject } from './informer.js';
 import type { KubeRestClient } from './rest-client.js';
 
 export const CLOUDPROFILES_PATH = '/apis/core.gardener.cloud/v1beta1/cloudprofiles';
@@ -45,7 +45,7 @@ export class CloudProfileInformerSource implements CloudProfileSource {
       onUnusable: (name, reason) => this.log.error({ namespacedCloudProfile: name, reason }, 'NamespacedCloudProfile cannot be used'),
     });
     this.namespacedInformer = new Informer<KubeObject>(client, { path: NAMESPACEDCLOUDPROFILES_PATH }, {
-      onDelete: (obj) => this.namespacedCache.delete(`${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`),
+      onDelete: (obj) => this.namespacedCache.delete(keyOf(obj)),
       onSynced: () => {
         if (!this.namespacedListed) this.log.info({ count: this.namespacedInformer.list().length }, 'NamespacedCloudProfiles synced');
         this.namespacedListed = true;
