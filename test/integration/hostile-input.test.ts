@@ -443,8 +443,11 @@ describe('wrong types and hostile bodies, the webhook command', () => {
       report(`hostile bodies ${JSON.stringify(Object.fromEntries(kinds))}`, t);
       expect(t.problems.slice(0, 10)).toEqual([]);
       for (const status of [200, 400, 413, 415]) expect(t.statuses.get(status), `status ${status}`).toBeGreaterThan(0);
-      // Memory stays bounded: a handful of 3 MiB bodies in flight, not a leak per request.
-      expect(w.peakRssKiB()).toBeLessThan(512 * 1024);
+      // Memory stays bounded: a handful of 3 MiB bodies in flight, not a leak per request. The peak
+      // (VmHWM, over the process's life) depends on when V8 collects: 454–474 MiB in most runs on
+      // 2 cores, 533 MiB once; keeping the parsed form of the 200 bodies, which is many times their
+      // size, would go far beyond 640 MiB.
+      expect(w.peakRssKiB()).toBeLessThan(640 * 1024);
       // No answer grows without bound: the largest is a few times the largest request at most.
       expect(t.largestResponse).toBeLessThan(8 * LIMIT);
       // The process is alive, answers probes and still reviews correctly.
