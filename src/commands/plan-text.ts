@@ -33,6 +33,8 @@ function dueText(p: MaintenancePlan): string {
       return 'no';
     case 'maintained-in-this-occurrence':
       return `no (already maintained in this window occurrence at ${p.maintainedAt ?? ''})`;
+    case 'excluded':
+      return `no (${p.restriction?.scope ?? ''} freeze: ${p.restriction?.exclusion ?? ''} until ${p.restriction?.end ?? ''})`;
   }
 }
 

@@ -28,6 +28,8 @@ export interface MaintenanceMessages {
 export const EVENT_REASON_KUBERNETES = 'KubernetesVersionMaintenance';
 export const EVENT_REASON_MACHINE_IMAGE = 'MachineImageVersionMaintenance';
 export const EVENT_REASON_FAILED = 'MaintenanceFailed';
+/** This project's: a maintenance freeze held something back (maintenance-exclusion.ts). */
+export const EVENT_REASON_DEFERRED = 'MaintenanceDeferred';
 
 export const DESCRIPTION_MAINTENANCE_FAILED = 'Maintenance failed';
 export const DESCRIPTION_MAINTENANCE_SUCCEEDED = 'Maintenance succeeded';

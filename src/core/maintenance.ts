@@ -18,6 +18,7 @@ import {
   buildMaintenanceEvents,
   buildMaintenanceMessages,
   DESCRIPTION_MAINTENANCE_SUCCEEDED,
+  EVENT_REASON_DEFERRED,
   type ItemResult,
   type MaintenanceResults,
   type PlannedEvent,
@@ -37,6 +38,7 @@ import {
   TASKS_ANNOTATION,
 } from './operations.js';
 import { applyMinorBoundaryCleanups } from './minor-boundary-cleanups.js';
+import { type ExclusionScope, exclusionName, type Restriction, scopeEffects } from './maintenance-exclusion.js';
 import { removeUnsupportedGatesAndPlugins } from './unsupported-feature-gates.js';
 import { jsonEqual } from './json.js';
 import { PENDING_SPEC_ANNOTATION, withPendingSpecApplied } from './rollout.js';
@@ -46,9 +48,9 @@ import {
   effectiveShootWindow,
   formatMaintenanceTime,
   isoSeconds,
-  maintainedInCurrentOccurrence,
   parseTimeWindow,
 } from './timewindow.js';
+import { maintainedInCurrentOccurrence, scheduleOf, type Weekday } from './maintenance-schedule.js';
 import {
   compareVersions,
   decideKubernetesVersionUpdate,
@@ -56,6 +58,8 @@ import {
   higherVersionFailureText,
   isExpired,
   MACHINE_IMAGE_UPDATE_REASON,
+  normalizeVersion,
+  parseVersionLenient,
   type VersionUpdate,
 } from './versions.js';
 
@@ -93,14 +97,39 @@ export interface WorkerPlan {
  * window and not yet maintained in this occurrence; outside it; or inside but already maintained
  * in this occurrence (status.lastMaintenance.triggeredTime), which the scheduler skips.
  */
-export type DueReason = 'maintain-requested' | 'in-window' | 'outside-window' | 'maintained-in-this-occurrence';
+export type DueReason = 'maintain-requested' | 'in-window' | 'outside-window' | 'maintained-in-this-occurrence' | 'excluded';
+
+/** What a maintenance freeze held back from this run (maintenance-exclusion.ts, scopeEffects). */
+export interface DeferredChange {
+  /** `control plane`, `worker pool "a"`, `credentials`, `held spec`. */
+  component: string;
+  /** What would have changed: `Kubernetes version "1.32.9" to "1.33.1"`, `machine image "gardenlinux" "1.0" to "1.1"`, … */
+  change: string;
+  forced: boolean;
+}
+
+/** The freeze restricting a run, as plan reports it. */
+export interface PlanRestriction {
+  scope: ExclusionScope;
+  /** `MaintenanceExclusion "team-a/xmas"` (exclusionName). */
+  exclusion: string;
+  reason: string | null;
+  end: string;
+}
 
 export interface MaintenancePlan {
-  window: { begin: string; end: string; effectiveEnd: string; inWindow: boolean };
+  /** begin/end/effectiveEnd: the window as written, in UTC (Gardener's `HHMMSS+0000`); `inWindow` and
+   *  `nextRun` follow the shoot's schedule (maintenance-schedule.ts: time zone and days annotations). */
+  window: { begin: string; end: string; effectiveEnd: string; inWindow: boolean; timeZone: string | null; days: Weekday[] | null };
+  /** The freeze covering the shoot at now (ignored when `maintain` is asked for), or null. */
+  restriction: PlanRestriction | null;
+  /** Changes the freeze held back: with `NoUpgrades` everything an unrestricted run would have done. */
+  deferred: DeferredChange[];
   /** Whether the scheduler would run now: `dueReason` is `maintain-requested` or `in-window`. */
   due: boolean;
   dueReason: DueReason;
-  nextRun: { earliest: string; latest: string };
+  /** The next occurrence: UTC ISO instants, and the same in local time (the zone's offset then, else the window's). */
+  nextRun: { earliest: string; latest: string; localEarliest: string; localLatest: string };
   kubernetes: KubernetesChange | null;
   workers: WorkerPlan[];
   credentialRotations: CredentialRotationChange[];
@@ -300,13 +329,21 @@ function windowView(shoot: Shoot, now: Date): MaintenancePlan['window'] & { next
   const parsed = spec ? parseTimeWindow(spec) : undefined;
   const configured = parsed?.ok ? parsed.window : ALWAYS_WINDOW;
   const effective = effectiveShootWindow(shoot);
-  const next = effective.nextOccurrence(now);
+  const schedule = scheduleOf(shoot);
+  const next = schedule.nextOccurrence(now);
   return {
     begin: formatMaintenanceTime(configured.begin),
     end: formatMaintenanceTime(configured.end),
     effectiveEnd: formatMaintenanceTime(effective.end),
-    inWindow: effective.contains(now),
-    nextRun: { earliest: next.begin.toISOString(), latest: next.end.toISOString() },
+    inWindow: schedule.occurrenceContaining(now) !== undefined,
+    timeZone: schedule.timeZone ?? null,
+    days: schedule.days === undefined ? null : [...schedule.days],
+    nextRun: {
+      earliest: next.begin.toISOString(),
+      latest: next.end.toISOString(),
+      localEarliest: schedule.localIso(next.begin),
+      localLatest: schedule.localIso(next.end),
+    },
   };
 }
 
@@ -318,15 +355,65 @@ function dueReasonOf(shoot: Shoot, inWindow: boolean, now: Date): DueReason {
 
 // ---- plan -----------------------------------------------------------------------------------------
 
+/** What plan knows beyond the shoot and its profile: the freeze covering it at now, if any. */
+export interface PlanContext {
+  restriction?: Restriction;
+}
+
+/** Whether two versions differ in major or minor (a minor update, for the freezes). */
+function minorDiffers(from: string, to: string): boolean {
+  const a = parseVersionLenient(normalizeVersion(from));
+  const b = parseVersionLenient(normalizeVersion(to));
+  return a === undefined || b === undefined || a.major !== b.major || a.minor !== b.minor;
+}
+
+/** Whether a released held spec changes a Kubernetes minor of the control plane or a pool. */
+function heldSpecChangesMinor(before: Shoot, after: Shoot): boolean {
+  const versionOf = (v: string | undefined) => v ?? '';
+  if (minorDiffers(versionOf(before.spec.kubernetes.version), versionOf(after.spec.kubernetes.version)) &&
+    before.spec.kubernetes.version !== after.spec.kubernetes.version) return true;
+  const old = new Map(workersOf(before).map((w) => [w.name, w.kubernetes?.version]));
+  return workersOf(after).some((w) => {
+    const was = old.get(w.name);
+    const now = w.kubernetes?.version;
+    return was !== undefined && now !== undefined && was !== now && minorDiffers(was, now);
+  });
+}
+
+/** `Deferred by MaintenanceExclusion "a/b" (NoMinorUpgrades) until <end>: control plane: Kubernetes version "1.32.9" to "1.33.1"` */
+export function deferralText(restriction: PlanRestriction, deferred: readonly DeferredChange[]): string {
+  const items = deferred.map((d) => `${d.component}: ${d.change}`).join('; ');
+  return `Deferred by ${restriction.exclusion} (${restriction.scope}) until ${restriction.end}: ${items}`;
+}
+
 /** What one maintenance run at `now` does to the shoot. */
-export function plan(original: Shoot, index: CatalogueIndex, now: Date, options: MaintenanceOptions): MaintenancePlan {
+export function plan(original: Shoot, index: CatalogueIndex, now: Date, options: MaintenanceOptions, context: PlanContext = {}): MaintenancePlan {
   const { nextRun, ...window } = windowView(original, now);
-  const dueReason = dueReasonOf(original, window.inWindow, now);
+  let dueReason = dueReasonOf(original, window.inWindow, now);
+  // An explicit `maintain` acts at once, whatever freeze covers the shoot.
+  const freeze = dueReason === 'maintain-requested' ? undefined : context.restriction;
+  const restriction: PlanRestriction | null = freeze
+    ? {
+        scope: freeze.scope,
+        exclusion: exclusionName(freeze.exclusion),
+        reason: freeze.exclusion.spec.reason ?? null,
+        end: isoSeconds(Date.parse(freeze.exclusion.spec.end)),
+      }
+    : null;
+  const scope = scopeEffects(freeze?.scope);
+  if (!scope.run && dueReason === 'in-window') dueReason = 'excluded';
   const due = dueReason === 'maintain-requested' || dueReason === 'in-window';
+  // With NoUpgrades nothing runs: the plan computes the unrestricted run and reports all of it as deferred.
+  const effects = scope.run ? scope : scopeEffects(undefined);
+  const deferred: DeferredChange[] = [];
 
   // docs/design.md, "Differences from Gardener" 1: the held spec is what maintenance works on and writes.
   const heldSpecReleased = annotationsOf(original)[PENDING_SPEC_ANNOTATION] !== undefined;
-  const shoot = withPendingSpecApplied(original);
+  let shoot = withPendingSpecApplied(original);
+  if (heldSpecReleased && (effects.heldSpec === 'hold' || (effects.heldSpec === 'release-without-minor' && heldSpecChangesMinor(original, shoot)))) {
+    deferred.push({ component: 'held spec', change: 'spec change held back (confineSpecUpdateRollout)', forced: false });
+    shoot = deepCopy(original);
+  }
   const heldSpecApplied = heldSpecReleased && annotationsOf(shoot)[PENDING_SPEC_ANNOTATION] === undefined;
   const workers = workersOf(shoot);
   const autoUpdate = shoot.spec.maintenance?.autoUpdate ?? {};
@@ -340,6 +427,11 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
     for (const worker of workers) {
       const outcome = maintainMachineImage(worker, index, preMaintenanceVersion, autoUpdate.machineImageVersion === true, now, options);
       if (!outcome) continue;
+      if (!effects.imageUpdates) {
+        const c = outcome.change;
+        if ('to' in c) deferred.push({ component: `worker pool "${worker.name}"`, change: `machine image "${c.name}" "${c.from}" to "${c.to}"`, forced: c.forced });
+        continue;
+      }
       imageChanges.set(worker.name, outcome.change);
       imageResults.push({ pool: worker.name, result: outcome.result });
       if ('to' in outcome.change && worker.machine.image) {
@@ -366,11 +458,21 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
       now,
       forceUpdateVanishedVersions: options.forceUpdateVanishedVersions,
     });
-  const controlPlane = kubernetesOutcome(decide(preMaintenanceVersion));
+  /** A minor update the freeze forbids is deferred instead of made. */
+  const unlessFrozen = (update: VersionUpdate, component: string): VersionUpdate => {
+    if (update.kind !== 'update' || effects.minorUpdates || !minorDiffers(update.from, update.to)) return update;
+    deferred.push({ component, change: `Kubernetes version "${update.from}" to "${update.to}"`, forced: update.forced });
+    return { kind: 'none' };
+  };
+  const controlPlane = kubernetesOutcome(unlessFrozen(decide(preMaintenanceVersion), 'control plane'));
   if (controlPlane && 'to' in controlPlane.change) shoot.spec.kubernetes = { ...shoot.spec.kubernetes, version: controlPlane.change.to };
   const controlPlaneVersion = shoot.spec.kubernetes.version ?? '';
   // Automatic credential rotations due at now (computeCredentialsToRotationResults).
-  const rotations = credentialRotationsDue(shoot, now);
+  const rotationsDue = credentialRotationsDue(shoot, now);
+  const rotations = effects.rotations ? rotationsDue : [];
+  for (const r of effects.rotations ? [] : rotationsDue) {
+    if (r.result.ok) deferred.push({ component: 'credentials', change: `rotation "${r.operation}"`, forced: false });
+  }
   // Fields the new minor no longer accepts (Gardener's clean-ups after maintainKubernetesVersion).
   const cleanups = applyMinorBoundaryCleanups(shoot, preMaintenanceVersion, controlPlaneVersion);
 
@@ -385,6 +487,7 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
       update = { ...update, to: controlPlaneVersion };
     }
     if (update.kind === 'update' && update.to === update.from) continue;
+    update = unlessFrozen(update, `worker pool "${worker.name}"`);
     const outcome = kubernetesOutcome(update);
     if (!outcome) continue;
     kubernetesChanges.set(worker.name, outcome.change);
@@ -412,7 +515,8 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
     workerKubernetesResults.length > 0 ||
     imageResults.length > 0 ||
     rotations.length > 0 ||
-    heldSpecApplied;
+    heldSpecApplied ||
+    (scope.run && deferred.length > 0);
 
   // 5. status.lastMaintenance as the run leaves it.
   const previous = original.status?.lastMaintenance;
@@ -428,14 +532,22 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
   } else {
     lastMaintenance = { description: buildMaintenanceMessages(results).description, state: 'Succeeded' };
   }
+  // A freeze that held something back says so in lastMaintenance and in an Event.
+  const deferral = scope.run && restriction && deferred.length > 0 ? deferralText(restriction, deferred) : undefined;
+  if (deferral !== undefined) lastMaintenance = { ...lastMaintenance, description: `${lastMaintenance.description} ${deferral}` };
   const triggeredTime = isoSeconds(now);
   const written: LastMaintenance = { ...lastMaintenance, triggeredTime };
   shoot.status = { ...(shoot.status ?? {}), lastMaintenance: written };
+
+  // NoUpgrades: everything the run would have done is what the freeze defers.
+  if (!scope.run && restriction) deferred.push(...changesOfUnrestricted(heldSpecApplied, controlPlane?.change, workers, kubernetesChanges, imageChanges, rotations));
 
   return {
     window,
     due,
     dueReason,
+    restriction,
+    deferred,
     nextRun,
     kubernetes: controlPlane?.change ?? null,
     workers: workers.map((w) => ({
@@ -450,7 +562,7 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
     lastMaintenance,
     shoot,
     triggeredTime,
-    events: buildMaintenanceEvents(results),
+    events: [...buildMaintenanceEvents(results), ...(deferral === undefined ? [] : [{ type: 'Normal' as const, reason: EVENT_REASON_DEFERRED, message: deferral }])],
     heldSpecReleased: heldSpecApplied,
     operationAnnotation: { from: annotationsOf(original)[OPERATION_ANNOTATION], to: annotationsOf(shoot)[OPERATION_ANNOTATION] },
     tasksAdded,
@@ -458,6 +570,30 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
     ...(machineImageError === undefined ? {} : { machineImageError }),
     ...(dueReason === 'maintained-in-this-occurrence' ? { maintainedAt: original.status?.lastMaintenance?.triggeredTime } : {}),
   };
+}
+
+/** A run's changes as deferred items (a NoUpgrades freeze: nothing of it happens). */
+function changesOfUnrestricted(
+  heldSpec: boolean,
+  controlPlane: KubernetesChange | undefined,
+  workers: Worker[],
+  kubernetes: Map<string, KubernetesChange>,
+  images: Map<string, MachineImageChange>,
+  rotations: CredentialRotation[],
+): DeferredChange[] {
+  const out: DeferredChange[] = [];
+  if (heldSpec) out.push({ component: 'held spec', change: 'spec change held back (confineSpecUpdateRollout)', forced: false });
+  if (controlPlane && 'to' in controlPlane) {
+    out.push({ component: 'control plane', change: `Kubernetes version "${controlPlane.from}" to "${controlPlane.to}"`, forced: controlPlane.forced });
+  }
+  for (const w of workers) {
+    const k = kubernetes.get(w.name);
+    if (k && 'to' in k) out.push({ component: `worker pool "${w.name}"`, change: `Kubernetes version "${k.from}" to "${k.to}"`, forced: k.forced });
+    const i = images.get(w.name);
+    if (i && 'to' in i) out.push({ component: `worker pool "${w.name}"`, change: `machine image "${i.name}" "${i.from}" to "${i.to}"`, forced: i.forced });
+  }
+  for (const r of rotations) if (r.result.ok) out.push({ component: 'credentials', change: `rotation "${r.operation}"`, forced: false });
+  return out;
 }
 
 /** The `plan -o json` object: exactly the keys of its contract (docs/design.md, "The plan -o json object"). */
@@ -473,6 +609,9 @@ export function planToJson(p: MaintenancePlan): Record<string, unknown> {
     operations: p.operations,
     lastMaintenance: p.lastMaintenance,
     shoot: p.shoot,
+    // Added with the freezes (docs/design.md, "Maintenance freezes"), after the original keys.
+    restriction: p.restriction,
+    deferred: p.deferred,
   };
 }
 

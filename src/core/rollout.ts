@@ -14,7 +14,8 @@ import { type JsonObject, isJsonObject, jsonEqual } from './json.js';
 import { NEEDS_RETRY_ANNOTATION, OPERATION_ANNOTATION, OP_RECONCILE, hasOperation } from './operations.js';
 import { type Shoot, type ShootSpec, annotationsOf, deepCopy } from './shoot.js';
 import { specShapeProblem } from './shoot-spec-shape.js';
-import { effectiveShootWindow, isoSeconds, maintainedInOccurrence } from './timewindow.js';
+import { maintainedInOccurrence, scheduleOf } from './maintenance-schedule.js';
+import { isoSeconds } from './timewindow.js';
 
 export const PENDING_SPEC_ANNOTATION = 'maintenance.gardener.cloud/pending-spec';
 /** The field of held-spec errors. */
@@ -243,11 +244,11 @@ export function confineRollout(input: { shoot: Shoot; oldShoot: Shoot; fromSched
  * otherwise the start of the next one.
  */
 export function heldChangeWarning(shoot: Shoot, now: Date): string {
-  const window = effectiveShootWindow(shoot);
-  const current = window.occurrenceContaining(now);
+  const schedule = scheduleOf(shoot);
+  const current = schedule.occurrenceContaining(now);
   if (current !== undefined && !maintainedInOccurrence(shoot, current)) {
     return `spec change held for the current maintenance window, ending ${isoSeconds(current.end)} (confineSpecUpdateRollout)`;
   }
-  const next = window.nextOccurrence(now);
+  const next = schedule.nextOccurrence(now);
   return `spec change held until the maintenance window starting ${isoSeconds(next.begin)} (confineSpecUpdateRollout)`;
 }

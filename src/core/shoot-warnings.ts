@@ -5,6 +5,7 @@
 
 import type { CatalogueIndex } from './cloudprofile.js';
 import { goQuote } from './field-errors.js';
+import { scheduleWarning } from './schedule-validation.js';
 import { type Shoot, workersOf } from './shoot.js';
 import { DAY_MS, isoSeconds } from './timewindow.js';
 import { imageChanged, workerVersionOf } from './validation.js';
@@ -55,8 +56,10 @@ export function shootWarnings(input: {
   expiryWarningDays: number;
 }): string[] {
   const { shoot, oldShoot, index, now, expiryWarningDays } = input;
-  if (index === undefined) return [];
   const warnings: string[] = [];
+  const schedule = scheduleWarning(shoot, now);
+  if (schedule !== undefined) warnings.push(clipWarning(schedule));
+  if (index === undefined) return warnings;
 
   const controlPlane = shoot.spec.kubernetes.version ?? '';
   if (controlPlane !== oldShoot?.spec.kubernetes.version) {

@@ -174,9 +174,15 @@ function getnum(s: string, fixed: boolean): { n: number; rest: string; bad: bool
   return { n: (s.charCodeAt(0) - 48) * 10 + (s.charCodeAt(1) - 48), rest: s.slice(2), bad: false };
 }
 
+/** A window value as written: its wall-clock seconds after midnight and its `±hhmm` offset in seconds. */
+export interface WrittenTime {
+  localSeconds: number;
+  offsetSeconds: number;
+}
+
 /** Parse one `HHMMSS±hhmm` value like Go's time.Parse and keep only the UTC time of day;
  *  on failure the error is Go's ParseError text. */
-export function parseTimeOfDay(value: string): { ok: true; time: TimeOfDay } | { ok: false; error: string } {
+export function parseTimeOfDay(value: string): { ok: true; time: TimeOfDay; written: WrittenTime } | { ok: false; error: string } {
   const cannotParse = (rest: string, elem: string) => ({
     ok: false as const,
     error: `parsing time ${goTimeQuote(value)} as ${goTimeQuote(MAINTENANCE_TIME_LAYOUT)}: cannot parse ${goTimeQuote(rest)} as ${goTimeQuote(elem)}`,
@@ -216,11 +222,13 @@ export function parseTimeOfDay(value: string): { ok: true; time: TimeOfDay } | {
 
   const offsetSeconds = (offHour.n * 60 + offMinute.n) * 60 * (sign === '-' ? -1 : 1);
   const local = hour.n * 3600 + minute.n * 60 + second.n;
-  return { ok: true, time: timeOfDayFromSeconds(local - offsetSeconds) };
+  return { ok: true, time: timeOfDayFromSeconds(local - offsetSeconds), written: { localSeconds: local, offsetSeconds } };
 }
 
-/** Result of parsing a window's begin and end. */
-export type TimeWindowParse = { ok: true; window: TimeWindow } | { ok: false; error: string };
+/** Result of parsing a window's begin and end (`written`: both values as written, for zoned schedules). */
+export type TimeWindowParse =
+  | { ok: true; window: TimeWindow; written: { begin: WrittenTime; end: WrittenTime } }
+  | { ok: false; error: string };
 
 /** ParseMaintenanceTimeWindow: both ends, begin first; error texts exactly
  *  `could not parse begin time: could not parse the value into the maintenanceTime format: <go error>` */
@@ -229,7 +237,7 @@ export function parseTimeWindow(spec: { begin?: string; end?: string }): TimeWin
   if (!begin.ok) return { ok: false, error: `could not parse begin time: ${maintenanceTimeError(begin.error)}` };
   const end = parseTimeOfDay(spec.end ?? '');
   if (!end.ok) return { ok: false, error: `could not parse end time: ${maintenanceTimeError(end.error)}` };
-  return { ok: true, window: new TimeWindow(begin.time, end.time) };
+  return { ok: true, window: new TimeWindow(begin.time, end.time), written: { begin: begin.written, end: end.written } };
 }
 
 function maintenanceTimeError(goError: string): string {
@@ -255,21 +263,6 @@ export function effectiveShootWindow(shoot: Shoot): TimeWindow {
 /** An instant as ISO 8601 in UTC with whole seconds (`2026-03-10T10:20:00Z`): triggeredTime, warnings. */
 export function isoSeconds(instant: Date | number): string {
   return new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** Whether status.lastMaintenance.triggeredTime lies inside the occurrence (docs/design.md,
- *  "Differences from Gardener" 3: once per occurrence). */
-export function maintainedInOccurrence(shoot: Shoot, occurrence: { begin: Date; end: Date }): boolean {
-  const triggered = shoot.status?.lastMaintenance?.triggeredTime;
-  if (!triggered) return false;
-  const t = Date.parse(triggered);
-  return !Number.isNaN(t) && t >= occurrence.begin.getTime() && t <= occurrence.end.getTime();
-}
-
-/** Whether the shoot was already maintained in the occurrence of its effective window that contains now. */
-export function maintainedInCurrentOccurrence(shoot: Shoot, now: Date): boolean {
-  const current = effectiveShootWindow(shoot).occurrenceContaining(now);
-  return current !== undefined && maintainedInOccurrence(shoot, current);
 }
 
 /** 32-bit FNV-1a over the UTF-8 bytes of a string. */

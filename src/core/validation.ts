@@ -34,6 +34,7 @@ import {
   workersOf,
 } from './shoot.js';
 import { parseTimeWindow, windowDurationProblem } from './timewindow.js';
+import { scheduleAnnotationErrors } from './schedule-validation.js';
 import { validateVersionGatedFields } from './version-gated-fields-validation.js';
 import { validateMachineTypeAdmission, validateVolumeTypeAdmission } from './worker-type-admission.js';
 import {
@@ -434,6 +435,6 @@ export function validateShoot(input: {
   if (admission.length > 0) return { errors: admission, shoot, index };
 
   const errors = target.error ? [target.error] : [];
-  errors.push(...staticErrors(shoot, oldShoot, operation));
+  errors.push(...staticErrors(shoot, oldShoot, operation), ...scheduleAnnotationErrors(shoot, now));
   return { errors, shoot, index };
 }

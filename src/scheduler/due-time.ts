@@ -4,7 +4,8 @@
 import { hasOperation, OP_MAINTAIN, OPERATION_ANNOTATION } from '../core/operations.js';
 import type { Shoot } from '../core/shoot.js';
 import { MAINTENANCE_RECORD_ANNOTATION } from './maintenance-record.js';
-import { effectiveShootWindow, maintainedInOccurrence, randomInstantIn } from '../core/timewindow.js';
+import { DAYS_ANNOTATION, maintainedInOccurrence, scheduleOf, TIME_ZONE_ANNOTATION } from '../core/maintenance-schedule.js';
+import { randomInstantIn } from '../core/timewindow.js';
 
 export type DueReason = 'maintain' | 'unfinished' | 'in-window' | 'next-window';
 
@@ -25,8 +26,7 @@ export function dueTimeOf(shoot: Shoot, now: Date, random: () => number): DueTim
   if (hasOperation(shoot, OPERATION_ANNOTATION, OP_MAINTAIN)) return { at: now, reason: 'maintain' };
   // A run that updated the shoot but died before recording it: finish it at once.
   if (shoot.metadata.annotations?.[MAINTENANCE_RECORD_ANNOTATION] !== undefined) return { at: now, reason: 'unfinished' };
-  const window = effectiveShootWindow(shoot);
-  const current = window.occurrenceContaining(now);
+  const current = scheduleOf(shoot).occurrenceContaining(now);
   if (current && !maintainedInOccurrence(shoot, current)) {
     return { at: randomInstantIn({ begin: now, end: current.end }, random), reason: 'in-window' };
   }
@@ -35,15 +35,17 @@ export function dueTimeOf(shoot: Shoot, now: Date, random: () => number): DueTim
 
 /** A random instant in the next occurrence of the effective window (after a run). */
 export function nextWindowDueTime(shoot: Shoot, now: Date, random: () => number): DueTime {
-  return { at: randomInstantIn(effectiveShootWindow(shoot).nextOccurrence(now), random), reason: 'next-window' };
+  return { at: randomInstantIn(scheduleOf(shoot).nextOccurrence(now), random), reason: 'next-window' };
 }
 
-/** Gardener's update predicate: re-plan when `maintain` is newly asked or the window changed. */
+/** Gardener's update predicate: re-plan when `maintain` is newly asked or the window (or its schedule annotations) changed. */
 export function needsReplan(shoot: Shoot, old: Shoot): boolean {
   if (shoot.metadata.deletionTimestamp && !old.metadata.deletionTimestamp) return true;
   const maintainNow = hasOperation(shoot, OPERATION_ANNOTATION, OP_MAINTAIN);
   if (maintainNow && !hasOperation(old, OPERATION_ANNOTATION, OP_MAINTAIN)) return true;
   const a = shoot.spec.maintenance?.timeWindow;
   const b = old.spec.maintenance?.timeWindow;
-  return a?.begin !== b?.begin || a?.end !== b?.end;
+  if (a?.begin !== b?.begin || a?.end !== b?.end) return true;
+  const scheduleAnnotation = (s: Shoot, key: string) => s.metadata.annotations?.[key];
+  return [TIME_ZONE_ANNOTATION, DAYS_ANNOTATION].some((key) => scheduleAnnotation(shoot, key) !== scheduleAnnotation(old, key));
 }

@@ -554,9 +554,11 @@ describe('plan: window, due, nextRun', () => {
     },
   ])('$name', ({ window, now, annotations, want, due, nextRun }) => {
     const p = run(shoot({ window, annotations: annotations as Record<string, string> }), profile(), DEFAULTS, new Date(now));
-    expect(p.window).toEqual(want);
+    // Without the schedule annotations: no zone, every day, local = the window's own offset (+0000 here).
+    expect(p.window).toEqual({ ...want, timeZone: null, days: null });
     expect(p.due).toBe(due);
-    expect(p.nextRun).toEqual(nextRun);
+    const local = (iso: string) => iso.replace('.000Z', 'Z');
+    expect(p.nextRun).toEqual({ ...nextRun, localEarliest: local(nextRun.earliest), localLatest: local(nextRun.latest) });
   });
 
   // As the scheduler decides (due-time.ts, dueTimeOf; maintenance-run.ts, `not-due`): once per occurrence.
@@ -581,7 +583,7 @@ describe('plan: window, due, nextRun', () => {
 
   it('plan -o json carries exactly the contract keys', () => {
     const p = run(shoot());
-    expect(Object.keys(planToJson(p))).toEqual(['window', 'due', 'dueReason', 'nextRun', 'kubernetes', 'workers', 'credentialRotations', 'operations', 'lastMaintenance', 'shoot']);
+    expect(Object.keys(planToJson(p))).toEqual(['window', 'due', 'dueReason', 'nextRun', 'kubernetes', 'workers', 'credentialRotations', 'operations', 'lastMaintenance', 'shoot', 'restriction', 'deferred']);
   });
 
   it('renderPlanText marks forced changes', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Shoot } from '../../../src/core/shoot.js';
-import { maintainedInCurrentOccurrence } from '../../../src/core/timewindow.js';
+import { maintainedInCurrentOccurrence } from '../../../src/core/maintenance-schedule.js';
 import { dueTimeOf, needsReplan } from '../../../src/scheduler/due-time.js';
 
 function shoot(o: { window?: { begin: string; end: string }; op?: string; triggered?: string; deleting?: boolean; record?: boolean } = {}): Shoot {
