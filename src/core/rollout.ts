@@ -219,6 +219,10 @@ export function confineRollout(input: { shoot: Shoot; oldShoot: Shoot; fromSched
     if (!specChanged) return { shoot, outcome: 'no-spec-change' };
   }
 
+  // A scheduler request that changes neither the spec nor the held spec (a metadata patch of its
+  // own, e.g. the forced-update-notices annotation) releases nothing: only its maintenance update does.
+  const heldUnchanged = annotationsOf(shoot)[PENDING_SPEC_ANNOTATION] === annotationsOf(oldShoot)[PENDING_SPEC_ANNOTATION];
+  if (fromScheduler && !specChanged && heldUnchanged) return { shoot, outcome: 'no-spec-change' };
   const releaseReason = releaseReasonFor({ desired, shoot, oldShoot, fromScheduler, confined });
   if (releaseReason !== undefined) {
     shoot.spec = deepCopy(desired);
