@@ -114,7 +114,15 @@ export class ForcedUpdateNotifier {
     const key = keyOfShoot(shoot);
     const notices = this.noticesOf(shoot);
     if (notices === undefined) return;
-    this.updateGauge(key, notices);
+    try {
+      await this.record(shoot, notices);
+    } finally {
+      // Last: a series present means this observation is complete (the e2e test waits on it).
+      this.updateGauge(key, notices);
+    }
+  }
+
+  private async record(shoot: Shoot, notices: ForcedUpdateNotice[]): Promise<void> {
 
     const given = givenNoticesOf(shoot);
     const desired: Record<string, string> = {};
