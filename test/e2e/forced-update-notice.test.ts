@@ -33,8 +33,16 @@ describe('notice before a forced update', () => {
   let scheduler: SchedulerChild | undefined;
   let applyStderr = '';
 
-  const events = async (): Promise<EventItem[]> => {
-    const out = await must(kubectl(['get', 'events', '-n', namespace, '--field-selector', `involvedObject.name=${name},reason=ForcedUpdateScheduled`, '-o', 'json']));
+  // The same window as Berlin wall-clock times (maintenance.gardener.cloud/time-zone): the Event names the local time and UTC.
+  const zoned = 'zoned';
+  const berlin = (hhmmss: string) => {
+    const at = new Date();
+    at.setUTCHours(Number(hhmmss.slice(0, 2)), Number(hhmmss.slice(2, 4)), Number(hhmmss.slice(4, 6)));
+    const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
+    return `${parts.replaceAll(':', '')}+0100`;
+  };
+  const events = async (shoot = name): Promise<EventItem[]> => {
+    const out = await must(kubectl(['get', 'events', '-n', namespace, '--field-selector', `involvedObject.name=${shoot},reason=ForcedUpdateScheduled`, '-o', 'json']));
     return (JSON.parse(out) as { items: EventItem[] }).items;
   };
   /** The gauge's value for the shoot's control plane, once the scheduler's observation of it completed. */
@@ -67,6 +75,14 @@ describe('notice before a forced update', () => {
     const applied = await applyYaml(shoot);
     if (applied.code !== 0) throw new Error(applied.stderr);
     applyStderr = applied.stderr;
+    const zonedShoot = shootYaml({
+      name: zoned,
+      namespace,
+      cloudProfile: profileName,
+      window: { begin: berlin(window.begin), end: berlin(window.end) },
+      annotations: { 'maintenance.gardener.cloud/time-zone': 'Europe/Berlin' },
+    }).replace('kubernetesVersion: true', 'kubernetesVersion: false');
+    await must(applyYaml(zonedShoot));
   });
 
   afterAll(async () => {
@@ -76,6 +92,7 @@ describe('notice before a forced update', () => {
   });
 
   it('the webhook warns when the forced update is planned', () => {
+    process.stderr.write(`kubectl apply (shoot ${name}):\n${applyStderr}\n`);
     expect(applyStderr).toContain(`Warning: Kubernetes version 1.32.0 of the control plane expires on ${expiryText}, forced update from `);
   });
 
@@ -98,12 +115,22 @@ describe('notice before a forced update', () => {
     const shoot = await getJson<ShootJson>('shoot', name, namespace);
     expect(JSON.parse(shoot.metadata.annotations?.[NOTICES] ?? '{}')).toEqual({ 'control plane': `1.32.0@${expiryText}` });
     expect(shoot.metadata.generation).toBe(1);
+    // The zoned shoot: the same instant, named in Berlin time and in UTC.
+    const [zonedEvent, ...more] = await waitFor(async () => {
+      const items = await events(zoned);
+      return items.length > 0 ? items : undefined;
+    }, 30_000, 300);
+    expect(more).toEqual([]);
+    expect(zonedEvent?.message).toMatch(
+      new RegExp(`^Kubernetes version of the control plane expires ${expiryText}: forced update from "1\\.32\\.0" to "1\\.32\\.4" in the maintenance window starting \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+0[12]:00 \\(${plannedText}\\)$`),
+    );
     const printed = await must(kubectl(['get', 'events', '-n', namespace]));
-    process.stderr.write(`kubectl get events -n ${namespace}:\n${printed}\n${event.message}\n`);
+    process.stderr.write(`kubectl get events -n ${namespace}:\n${printed}\n${event.message}\n${zonedEvent?.message ?? ''}\n`);
 
     // Restarted: it computes the notice again (the gauge), and records nothing.
     await restart('notice-2');
     expect((await events()).map((e) => e.metadata.uid)).toEqual([event.metadata.uid]);
+    expect((await events(zoned)).map((e) => e.metadata.uid)).toEqual([zonedEvent?.metadata.uid]);
 
     // The Event expired (deleted here): the annotation still says it was given.
     await must(kubectl(['delete', 'event', event.metadata.name, '-n', namespace]));
