@@ -90,7 +90,7 @@ function durationOf(flag: string, value: string): number {
   try {
     return parseDurationFlag(value);
   } catch (err) {
-    throw new Error(`${flag}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`${flag}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 }
 
