@@ -9,13 +9,19 @@
 import type { Gauge } from 'prom-client';
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import { CLOUD_PROFILE_KIND } from '../core/cloudprofile-types.js';
-import { type ForcedUpdateNotice, forcedUpdateNoticeMessage, forcedUpdateNotices, noticeKey } from '../core/forced-update-notice.js';
+import {
+  type ForcedUpdateNotice,
+  forcedUpdateNoticeMessage,
+  forcedUpdateNotices,
+  noticeKey,
+} from '../core/forced-update-notice.js';
 import type { ExclusionSet } from '../core/maintenance-exclusion.js';
 import type { MaintenanceOptions } from '../core/maintenance.js';
 import type { PlannedEvent } from '../core/maintenance-messages.js';
+import { FORCED_UPDATE_NOTICES_ANNOTATION } from '../core/operations.js';
 import { annotationsOf, cloudProfileRefOf, type ProfileRef, type Shoot } from '../core/shoot.js';
 
-export const FORCED_UPDATE_NOTICES_ANNOTATION = 'maintenance.gardener.cloud/forced-update-notices';
+export { FORCED_UPDATE_NOTICES_ANNOTATION };
 export const EVENT_REASON_FORCED_UPDATE_SCHEDULED = 'ForcedUpdateScheduled';
 
 /** The API calls the notifier makes (the scheduler's guarded client in production, fakes in tests). */
