@@ -153,7 +153,8 @@ export class MaintenanceScheduler {
       onUnusable: (name, reason) => this.log.error({ cloudProfile: name, reason }, 'CloudProfile cannot be used'),
     });
     this.profiles = new Informer<KubeObject>(client, { path: CLOUDPROFILES_PATH }, {
-      // A changed expiry changes the notices of the shoots using the profile.
+      // A new profile or a changed expiry changes the notices of the shoots using it.
+      onAdd: () => this.sweepNotices(),
       onUpdate: () => this.sweepNotices(),
       onDelete: (profile) => this.catalogues.delete(profile.metadata.name ?? ''),
       onSynced: () => this.maybeStartQueue(),
@@ -163,6 +164,8 @@ export class MaintenanceScheduler {
       onUnusable: (name, reason) => this.log.error({ namespacedCloudProfile: name, reason }, 'NamespacedCloudProfile cannot be used'),
     });
     this.namespacedProfiles = new Informer<KubeObject>(client, { path: NAMESPACEDCLOUDPROFILES_PATH }, {
+      onAdd: () => this.sweepNotices(),
+      onUpdate: () => this.sweepNotices(),
       onDelete: (profile) => this.namespacedCatalogues.delete(keyOf(profile)),
       onSynced: () => this.maybeStartQueue(),
       onError: (err, retryInMs) => this.log.warn({ err: errorText(err), retryInMs }, 'namespacedcloudprofile watch failed; restarting'),
