@@ -126,19 +126,17 @@ export interface ScopeEffects {
   imageUpdates: boolean;
   /** Automatic credential rotations. */
   rotations: boolean;
-  /** A held spec rolls out: always, never, or only when it changes no Kubernetes minor. */
-  heldSpec: 'release' | 'hold' | 'release-without-minor';
 }
 
 export function scopeEffects(scope: ExclusionScope | undefined): ScopeEffects {
   switch (scope) {
     case undefined:
-      return { run: true, minorUpdates: true, imageUpdates: true, rotations: true, heldSpec: 'release' };
+      return { run: true, minorUpdates: true, imageUpdates: true, rotations: true };
     case 'NoMinorUpgrades':
-      return { run: true, minorUpdates: false, imageUpdates: true, rotations: true, heldSpec: 'release-without-minor' };
+      return { run: true, minorUpdates: false, imageUpdates: true, rotations: true };
     case 'NoMinorOrImageUpgrades':
-      return { run: true, minorUpdates: false, imageUpdates: false, rotations: false, heldSpec: 'hold' };
+      return { run: true, minorUpdates: false, imageUpdates: false, rotations: false };
     case 'NoUpgrades':
-      return { run: false, minorUpdates: false, imageUpdates: false, rotations: false, heldSpec: 'hold' };
+      return { run: false, minorUpdates: false, imageUpdates: false, rotations: false };
   }
 }

@@ -367,19 +367,6 @@ function minorDiffers(from: string, to: string): boolean {
   return a === undefined || b === undefined || a.major !== b.major || a.minor !== b.minor;
 }
 
-/** Whether a released held spec changes a Kubernetes minor of the control plane or a pool. */
-function heldSpecChangesMinor(before: Shoot, after: Shoot): boolean {
-  const versionOf = (v: string | undefined) => v ?? '';
-  if (minorDiffers(versionOf(before.spec.kubernetes.version), versionOf(after.spec.kubernetes.version)) &&
-    before.spec.kubernetes.version !== after.spec.kubernetes.version) return true;
-  const old = new Map(workersOf(before).map((w) => [w.name, w.kubernetes?.version]));
-  return workersOf(after).some((w) => {
-    const was = old.get(w.name);
-    const now = w.kubernetes?.version;
-    return was !== undefined && now !== undefined && was !== now && minorDiffers(was, now);
-  });
-}
-
 /** `Deferred by MaintenanceExclusion "a/b" (NoMinorUpgrades) until <end>: control plane: Kubernetes version "1.32.9" to "1.33.1"` */
 export function deferralText(restriction: PlanRestriction, deferred: readonly DeferredChange[]): string {
   const items = deferred.map((d) => `${d.component}: ${d.change}`).join('; ');
@@ -409,11 +396,10 @@ export function plan(original: Shoot, index: CatalogueIndex, now: Date, options:
 
   // docs/design.md, "Differences from Gardener" 1: the held spec is what maintenance works on and writes.
   const heldSpecReleased = annotationsOf(original)[PENDING_SPEC_ANNOTATION] !== undefined;
-  let shoot = withPendingSpecApplied(original);
-  if (heldSpecReleased && (effects.heldSpec === 'hold' || (effects.heldSpec === 'release-without-minor' && heldSpecChangesMinor(original, shoot)))) {
-    deferred.push({ component: 'held spec', change: 'spec change held back (confineSpecUpdateRollout)', forced: false });
-    shoot = deepCopy(original);
-  }
+  // The held spec is the user's own change: a run under a freeze still rolls it out (with NoUpgrades
+  // no run happens, so it stays held). Holding it in a run would need the webhook to tell a
+  // scheduler update that keeps it held from one that releases it.
+  const shoot = withPendingSpecApplied(original);
   const heldSpecApplied = heldSpecReleased && annotationsOf(shoot)[PENDING_SPEC_ANNOTATION] === undefined;
   const workers = workersOf(shoot);
   const autoUpdate = shoot.spec.maintenance?.autoUpdate ?? {};
