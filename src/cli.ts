@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The one entry point: `shoot-maintenance webhook | scheduler | review | plan | certs`.
+// The one entry point: `shoot-maintenance webhook | scheduler | review | plan | schedule | certs`.
 // Each command lives in src/commands/<name>.ts and registers itself on the program.
 import { Command } from 'commander';
 import { registerCertsCommand } from './commands/certs.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerReviewCommand } from './commands/review.js';
+import { registerScheduleCommand } from './commands/schedule.js';
 import { registerSchedulerCommand } from './commands/scheduler.js';
 import { registerWebhookCommand } from './commands/webhook.js';
 
@@ -17,6 +18,7 @@ registerWebhookCommand(program);
 registerSchedulerCommand(program);
 registerReviewCommand(program);
 registerPlanCommand(program);
+registerScheduleCommand(program);
 registerCertsCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,5 +1,6 @@
-// `shoot-maintenance plan --shoot FILE --cloud-profile FILE... [--now ISO] [-o json|text]
-//  [--force-update-vanished-versions]`: what the next maintenance run would do, offline. A shoot
+// `shoot-maintenance plan --shoot FILE --cloud-profile FILE... [--exclusions FILE...] [--now ISO]
+//  [-o json|text] [--force-update-vanished-versions]`: what the next maintenance run would do, offline,
+// under the maintenance freeze covering the shoot at --now (./exclusion-files.ts). A shoot
 // that references a NamespacedCloudProfile is planned against its merge with the parent: give
 // both files (`--cloud-profile parent.yaml --cloud-profile namespaced.yaml`).
 import { type Command, Option } from 'commander';
@@ -11,9 +12,11 @@ import type { CatalogueIndex } from '../core/cloudprofile.js';
 import { defaultShoot } from '../core/defaulting.js';
 import { renderFieldErrors } from '../core/field-errors.js';
 import { isJsonObject } from '../core/json.js';
-import { plan, planToJson } from '../core/maintenance.js';
+import { type MaintenanceOptions, plan, planToJson } from '../core/maintenance.js';
+import { NO_EXCLUSIONS, restrictionAt } from '../core/maintenance-exclusion.js';
 import { cloudProfileRefOf, profileRefText, type Shoot } from '../core/shoot.js';
 import { readDocumentFile } from './document-file.js';
+import { loadExclusionFiles } from './exclusion-files.js';
 import { collect, FEATURE_GATES_HELP, parseFeatureGates, parseNow } from './options.js';
 import { renderPlanText } from './plan-text.js';
 
@@ -22,6 +25,8 @@ export interface PlanCommandOptions {
   /** One CloudProfile file (used whatever name the shoot gives), or several files of CloudProfiles and
    *  NamespacedCloudProfiles among which the shoot's reference is looked up. */
   cloudProfile: string | string[];
+  /** MaintenanceExclusion / ClusterMaintenanceExclusion (and Namespace) files. */
+  exclusions?: string[];
   now?: string;
   output: 'json' | 'text';
   forceUpdateVanishedVersions?: boolean;
@@ -67,7 +72,7 @@ export function readCloudProfileFile(path: string): CatalogueIndex {
  * without `spec.kubernetes.version` gets the latest supported one), as it would be stored. For a
  * shoot read back from a cluster this changes nothing.
  */
-function asStored(shoot: Shoot, index: CatalogueIndex, now: Date, path: string): Shoot {
+export function asStored(shoot: Shoot, index: CatalogueIndex, now: Date, path: string): Shoot {
   // An UPDATE against itself: what the shoot already has is kept, only what is missing is filled.
   const defaulted = defaultShoot({ shoot, oldShoot: shoot, operation: 'UPDATE', index, now });
   if (defaulted.errors.length > 0) throw new Error(`shoot file ${path}: ${renderFieldErrors(defaulted.errors)}`);
@@ -98,6 +103,19 @@ function profileForShoot(shoot: Shoot, shootPath: string, paths: readonly string
   return index;
 }
 
+/** The maintenance flags shared by plan and schedule, as plan() takes them (the scheduler's defaults). */
+export function maintenanceOptionsOf(options: {
+  forceUpdateVanishedVersions?: boolean;
+  restartControlPlanePods?: boolean;
+  restartCoreAddons?: boolean;
+}): MaintenanceOptions {
+  return {
+    forceUpdateVanishedVersions: options.forceUpdateVanishedVersions ?? false,
+    restartControlPlanePods: options.restartControlPlanePods ?? true,
+    restartCoreAddons: options.restartCoreAddons ?? false,
+  };
+}
+
 /** The command's output for the given options (what is printed to stdout). */
 export function runPlanCommand(options: PlanCommandOptions): string {
   parseFeatureGates(options.featureGates);
@@ -105,12 +123,10 @@ export function runPlanCommand(options: PlanCommandOptions): string {
   const paths = typeof options.cloudProfile === 'string' ? [options.cloudProfile] : options.cloudProfile;
   const index = profileForShoot(read, options.shoot, paths);
   const now = parseNow(options.now);
+  const exclusions = options.exclusions?.length ? loadExclusionFiles(options.exclusions) : NO_EXCLUSIONS;
   const shoot = asStored(read, index, now, options.shoot);
-  const result = plan(shoot, index, now, {
-    forceUpdateVanishedVersions: options.forceUpdateVanishedVersions ?? false,
-    restartControlPlanePods: options.restartControlPlanePods ?? true,
-    restartCoreAddons: options.restartCoreAddons ?? false,
-  });
+  const restriction = restrictionAt(shoot, now, exclusions);
+  const result = plan(shoot, index, now, maintenanceOptionsOf(options), restriction ? { restriction } : {});
   return options.output === 'json' ? `${JSON.stringify(planToJson(result), null, 2)}\n` : renderPlanText(result);
 }
 
@@ -122,6 +138,11 @@ export function registerPlanCommand(program: Command): void {
     .requiredOption(
       '--cloud-profile <file>',
       "its CloudProfile (YAML or JSON); repeat it to give a NamespacedCloudProfile and its parent: the shoot's reference picks one",
+      collect,
+    )
+    .option(
+      '--exclusions <file>',
+      'MaintenanceExclusions and ClusterMaintenanceExclusions (YAML or JSON, several documents; Namespaces for namespaceSelector labels); repeatable',
       collect,
     )
     .option('--now <iso>', 'the instant of the run (default: now)')
