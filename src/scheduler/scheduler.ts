@@ -1,4 +1,4 @@
-// The maintenance scheduler: informers on Shoots and CloudProfiles, ONE due-time queue for all
+// The maintenance scheduler: informers on Shoots, CloudProfiles and the maintenance freezes, ONE due-time queue for all
 // shoots, runs bounded in number, a token bucket on API requests, leader election on a Lease.
 // Every replica keeps its caches and queue warm; only the leader's queue fires.
 import http from 'node:http';
@@ -11,6 +11,7 @@ import type { MaintenanceOptions } from '../core/maintenance.js';
 import type { LastMaintenance, ProfileRef, Shoot } from '../core/shoot.js';
 import { CLOUDPROFILES_PATH, NAMESPACEDCLOUDPROFILES_PATH } from '../kube/cloudprofile-informer.js';
 import { EventRecorder } from '../kube/event-recorder.js';
+import { ExclusionInformerSource } from '../kube/exclusion-informer.js';
 import { Informer, keyOf, type KubeObject } from '../kube/informer.js';
 import { KubeLeaseStore } from '../kube/lease-store.js';
 import { KubeApiError, type KubeRestClient } from '../kube/rest-client.js';
@@ -67,6 +68,8 @@ export class MaintenanceScheduler {
   /** Raw NamespacedCloudProfiles; merged into their parent when a run needs one (src/catalogue/namespaced.ts). */
   private readonly namespacedProfiles: Informer<KubeObject>;
   private readonly namespacedCatalogues: NamespacedCatalogueCache;
+  /** Maintenance freezes and namespace labels (docs/design.md, "Maintenance freezes"), read at every run. */
+  private readonly exclusions: ExclusionInformerSource;
   private readonly queue: DueQueue<string>;
   private readonly limit: ConcurrencyLimit;
   private readonly elector: LeaderElector;
@@ -129,6 +132,7 @@ export class MaintenanceScheduler {
       onSynced: () => this.maybeStartQueue(),
       onError: (err, retryInMs) => this.log.warn({ err: errorText(err), retryInMs }, 'namespacedcloudprofile watch failed; restarting'),
     });
+    this.exclusions = new ExclusionInformerSource(client, log, () => this.maybeStartQueue());
     this.elector = new LeaderElector({
       store: new KubeLeaseStore(client, config.leaseNamespace, config.leaseName),
       identity: config.identity,
@@ -160,6 +164,7 @@ export class MaintenanceScheduler {
     void this.shoots.start();
     void this.profiles.start();
     void this.namespacedProfiles.start();
+    void this.exclusions.start();
     this.election = this.elector.run(this.electionAbort.signal);
   }
 
@@ -170,13 +175,13 @@ export class MaintenanceScheduler {
     await Promise.race([Promise.allSettled([...this.inflight]), delay(10_000)]);
     this.electionAbort.abort();
     await this.election;
-    await Promise.all([this.shoots.stop(), this.profiles.stop(), this.namespacedProfiles.stop()]);
+    await Promise.all([this.shoots.stop(), this.profiles.stop(), this.namespacedProfiles.stop(), this.exclusions.stop()]);
     await new Promise<void>((resolve) => (this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve()));
     this.client.close();
   }
 
   private maybeStartQueue(): void {
-    if (this.leading && this.shoots.hasSynced && this.profiles.hasSynced && this.namespacedProfiles.hasSynced) this.queue.start();
+    if (this.leading && this.shoots.hasSynced && this.profiles.hasSynced && this.namespacedProfiles.hasSynced && this.exclusions.synced()) this.queue.start();
   }
 
   private plan(shoot: Shoot): void {
@@ -283,6 +288,7 @@ export class MaintenanceScheduler {
           catalogue: (profile) => this.catalogue(profile),
           now: () => new Date(this.now()),
           options: this.config.maintenance,
+          exclusions: () => this.exclusions.set(),
           isConflict: (err) => err instanceof KubeApiError && err.isConflict,
         },
         namespace,
