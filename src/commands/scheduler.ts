@@ -31,6 +31,8 @@ export interface SchedulerCommandOptions {
   restartControlPlanePods: boolean;
   restartCoreAddons: boolean;
   logLevel: string;
+  /** Go duration before an expiry that the ForcedUpdateScheduled Event is given; `0` disables. */
+  forcedUpdateNotice: string;
   /** `--feature-gates` as given: checked and logged; maintenance reads lifecycles whatever the gate
    *  (Gardener's gate lives in gardener-apiserver's validation only, pkg/apiserver/features/features.go). */
   featureGates?: string;
@@ -64,6 +66,7 @@ export function schedulerConfigFrom(o: SchedulerCommandOptions): SchedulerConfig
   if (!(renewDeadlineMs < leaseDurationMs)) throw new Error('--renew-deadline must be shorter than --lease-duration');
   if (!(retryPeriodMs < renewDeadlineMs)) throw new Error('--retry-period must be shorter than --renew-deadline');
   if (!Number.isInteger(o.maxConcurrent)) throw new Error('--max-concurrent must be an integer');
+  const forcedUpdateNoticeMs = durationOf('--forced-update-notice', o.forcedUpdateNotice);
   return {
     leaseNamespace: o.leaseNamespace ?? defaultLeaseNamespace(),
     leaseName: o.leaseName,
@@ -79,7 +82,16 @@ export function schedulerConfigFrom(o: SchedulerCommandOptions): SchedulerConfig
     },
     metricsHost: o.metricsHost,
     metricsPort: o.metricsPort,
+    forcedUpdateNoticeMs,
   };
+}
+
+function durationOf(flag: string, value: string): number {
+  try {
+    return parseDurationFlag(value);
+  } catch (err) {
+    throw new Error(`${flag}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
 
 export function registerSchedulerCommand(program: Command): void {
@@ -102,6 +114,7 @@ export function registerSchedulerCommand(program: Command): void {
     .option('--restart-control-plane-pods', 'add the restartControlPlanePods task', true)
     .option('--no-restart-control-plane-pods', 'do not add the restartControlPlanePods task')
     .option('--restart-core-addons', 'add the restartCoreAddons task', false)
+    .option('--forced-update-notice <duration>', 'give a ForcedUpdateScheduled Event this long before a version of a shoot expires (0: never)', '168h')
     .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, 'info')
     .option('--feature-gates <gates>', FEATURE_GATES_HELP)
     .action(async (options: SchedulerCommandOptions) => {

@@ -11,6 +11,8 @@ import { type Shoot, annotationsOf, isInPlaceUpdateStrategy, workersOf } from '.
 
 export const OPERATION_ANNOTATION = 'gardener.cloud/operation';
 export const MAINTENANCE_OPERATION_ANNOTATION = 'maintenance.gardener.cloud/operation';
+/** Where the scheduler keeps the forced-update notices it gave (src/scheduler/forced-update-notifier.ts). */
+export const FORCED_UPDATE_NOTICES_ANNOTATION = 'maintenance.gardener.cloud/forced-update-notices';
 export const NEEDS_RETRY_ANNOTATION = 'maintenance.shoot.gardener.cloud/needs-retry-operation';
 export const TASKS_ANNOTATION = 'shoot.gardener.cloud/tasks';
 

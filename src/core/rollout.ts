@@ -11,7 +11,7 @@
 
 import { type FieldError, invalid } from './field-errors.js';
 import { type JsonObject, isJsonObject, jsonEqual } from './json.js';
-import { NEEDS_RETRY_ANNOTATION, OPERATION_ANNOTATION, OP_RECONCILE, hasOperation } from './operations.js';
+import { FORCED_UPDATE_NOTICES_ANNOTATION, NEEDS_RETRY_ANNOTATION, OPERATION_ANNOTATION, OP_RECONCILE, hasOperation } from './operations.js';
 import { type Shoot, type ShootSpec, annotationsOf, deepCopy } from './shoot.js';
 import { specShapeProblem } from './shoot-spec-shape.js';
 import { maintainedInOccurrence, scheduleOf } from './maintenance-schedule.js';
@@ -219,6 +219,14 @@ export function confineRollout(input: { shoot: Shoot; oldShoot: Shoot; fromSched
     if (!specChanged) return { shoot, outcome: 'no-spec-change' };
   }
 
+  // The scheduler's patch of its forced-update-notices annotation (neither the spec nor the held
+  // spec changed) is not a maintenance update: it releases nothing.
+  const annotationOf = (s: Shoot, key: string) => annotationsOf(s)[key];
+  const noticesOnly =
+    !specChanged &&
+    annotationOf(shoot, PENDING_SPEC_ANNOTATION) === annotationOf(oldShoot, PENDING_SPEC_ANNOTATION) &&
+    annotationOf(shoot, FORCED_UPDATE_NOTICES_ANNOTATION) !== annotationOf(oldShoot, FORCED_UPDATE_NOTICES_ANNOTATION);
+  if (fromScheduler && noticesOnly) return { shoot, outcome: 'no-spec-change' };
   const releaseReason = releaseReasonFor({ desired, shoot, oldShoot, fromScheduler, confined });
   if (releaseReason !== undefined) {
     shoot.spec = deepCopy(desired);

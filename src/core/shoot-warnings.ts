@@ -1,15 +1,18 @@
 // The warnings of the validating webhook for Shoots (this project's, beside Gardener's validation
 // in validation.ts): versions this request sets or changes that are deprecated, expire within
-// --expiry-warning-days, or are expired. Every admission warning stays below 120 characters
-// (MAX_WARNING_LENGTH, also applied to every warning by src/admission/review.ts).
+// --expiry-warning-days (with when maintenance forces the update: the first occurrence of the
+// shoot's schedule after the expiry; freezes are not known here), or are expired. Every admission
+// warning stays below 120 characters (MAX_WARNING_LENGTH, also applied to every warning by
+// src/admission/review.ts).
 
 import type { CatalogueIndex } from './cloudprofile.js';
 import { goQuote } from './field-errors.js';
+import { scheduleOf } from './maintenance-schedule.js';
 import { scheduleWarning } from './schedule-validation.js';
 import { type Shoot, workersOf } from './shoot.js';
 import { DAY_MS, isoSeconds } from './timewindow.js';
 import { imageChanged, workerVersionOf } from './validation.js';
-import { type IndexedVersion, isDeprecated, isExpired } from './versions.js';
+import { expiryMsOf, type IndexedVersion, isDeprecated, isExpired } from './versions.js';
 
 /** Kubernetes warns that longer warnings may be truncated: every warning stays below 120 characters. */
 export const MAX_WARNING_LENGTH = 119;
@@ -19,22 +22,39 @@ export function clipWarning(text: string): string {
   return text.length <= MAX_WARNING_LENGTH ? text : `${text.slice(0, MAX_WARNING_LENGTH - 3)}...`;
 }
 
-/** When the version's expired stage begins, if it has one. */
-function expiryMs(v: IndexedVersion): number | undefined {
-  const stage = v.stages?.find((s) => s.classification === 'expired');
-  return stage && Number.isFinite(stage.startMs) ? stage.startMs : undefined;
+/** An instant without its seconds when they are zero: `2026-12-09T01:00Z` (still ISO 8601). */
+function isoMinutes(ms: number): string {
+  const text = isoSeconds(ms);
+  return text.endsWith(':00Z') ? `${text.slice(0, -4)}Z` : text;
 }
 
-/** `… is deprecated`, `… expires on <date>`, `… is expired`, or undefined when nothing to say. */
-function versionRemark(v: IndexedVersion, now: Date, expiryWarningDays: number): string | undefined {
-  if (isExpired(v, now)) return 'is expired';
-  const remarks: string[] = [];
-  if (isDeprecated(v, now)) remarks.push('is deprecated');
-  const expiry = expiryMs(v);
-  if (expiry !== undefined && expiry > now.getTime() && expiry - now.getTime() <= expiryWarningDays * DAY_MS) {
-    remarks.push(`expires on ${isoSeconds(expiry)}`);
+/**
+ * The texts a version's warning may end in, longest first (the caller takes the first that fits
+ * MAX_WARNING_LENGTH): `is deprecated and expires on <date>, forced update from <begin>`, the same
+ * without `is deprecated and`, then with minute precision, then without `on`; `is expired`, `is deprecated`; none: [].
+ */
+function versionRemarks(shoot: Shoot, v: IndexedVersion, now: Date, expiryWarningDays: number): string[] {
+  if (isExpired(v, now)) return ['is expired'];
+  const deprecated = isDeprecated(v, now);
+  const expiry = expiryMsOf(v);
+  if (expiry === undefined || expiry <= now.getTime() || expiry - now.getTime() > expiryWarningDays * DAY_MS) {
+    return deprecated ? ['is deprecated'] : [];
   }
-  return remarks.length > 0 ? remarks.join(' and ') : undefined;
+  const forced = scheduleOf(shoot).nextOccurrence(new Date(expiry)).begin.getTime();
+  const long = `expires on ${isoSeconds(expiry)}, forced update from ${isoSeconds(forced)}`;
+  return [
+    ...(deprecated ? [`is deprecated and ${long}`] : []),
+    long,
+    `expires on ${isoMinutes(expiry)}, forced update from ${isoMinutes(forced)}`,
+    `expires ${isoMinutes(expiry)}, forced update from ${isoMinutes(forced)}`,
+  ];
+}
+
+/** `<subject> <remark>` with the longest remark that fits MAX_WARNING_LENGTH, else the shortest clipped. */
+function versionWarning(subject: string, remarks: string[]): string | undefined {
+  if (remarks.length === 0) return undefined;
+  const texts = remarks.map((r) => `${subject} ${r}`);
+  return texts.find((t) => t.length <= MAX_WARNING_LENGTH) ?? clipWarning(texts.at(-1) ?? '');
 }
 
 function findIndexed(list: IndexedVersion[], version: string): IndexedVersion | undefined {
@@ -64,8 +84,8 @@ export function shootWarnings(input: {
   const controlPlane = shoot.spec.kubernetes.version ?? '';
   if (controlPlane !== oldShoot?.spec.kubernetes.version) {
     const v = findIndexed(index.kubernetes, controlPlane);
-    const remark = v && versionRemark(v, now, expiryWarningDays);
-    if (remark) warnings.push(clipWarning(`Kubernetes version ${controlPlane} of the control plane ${remark}`));
+    const warning = v && versionWarning(`Kubernetes version ${controlPlane} of the control plane`, versionRemarks(shoot, v, now, expiryWarningDays));
+    if (warning) warnings.push(warning);
   }
 
   const oldWorkers = oldShoot ? workersOf(oldShoot) : [];
@@ -74,15 +94,15 @@ export function shootWarnings(input: {
     const version = workerVersionOf(worker);
     if (version !== undefined && (oldWorker === undefined || version !== workerVersionOf(oldWorker))) {
       const v = findIndexed(index.kubernetes, version);
-      const remark = v && versionRemark(v, now, expiryWarningDays);
-      if (remark) warnings.push(clipWarning(`Kubernetes version ${version} of worker pool ${goQuote(worker.name)} ${remark}`));
+      const warning = v && versionWarning(`Kubernetes version ${version} of worker pool ${goQuote(worker.name)}`, versionRemarks(shoot, v, now, expiryWarningDays));
+      if (warning) warnings.push(warning);
     }
     const image = worker.machine.image;
     if (image?.name !== undefined && image.version !== undefined && imageChanged(worker, oldWorker)) {
       const entry = index.machineImages.get(image.name.toLowerCase());
       const v = entry && findIndexed(entry.versions, image.version);
-      const remark = v && versionRemark(v, now, expiryWarningDays);
-      if (remark) warnings.push(clipWarning(`machine image ${image.name} ${image.version} of worker pool ${goQuote(worker.name)} ${remark}`));
+      const warning = v && versionWarning(`machine image ${image.name} ${image.version} of worker pool ${goQuote(worker.name)}`, versionRemarks(shoot, v, now, expiryWarningDays));
+      if (warning) warnings.push(warning);
     }
   }
   return warnings;

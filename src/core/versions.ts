@@ -133,6 +133,12 @@ export function compareClassifications(a: string, b: string): number {
   return (CLASSIFICATION_RANK[a] ?? 0) - (CLASSIFICATION_RANK[b] ?? 0);
 }
 
+/** When the version's expired stage begins (epoch ms), if its lifecycle or expirationDate has one. */
+export function expiryMsOf(v: IndexedVersion): number | undefined {
+  const stage = v.stages?.find((s) => s.classification === 'expired');
+  return stage && Number.isFinite(stage.startMs) ? stage.startMs : undefined;
+}
+
 /** Whether the version is expired at `now`. */
 export function isExpired(v: ExpirableVersion | IndexedVersion, now: Date): boolean {
   return classificationOf(v, now) === 'expired';

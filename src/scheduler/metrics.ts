@@ -14,6 +14,8 @@ export class SchedulerMetrics {
   readonly registry = new Registry();
   readonly runs: Counter<'result'>;
   readonly runDuration: Histogram<'result'>;
+  /** The planned instant of each notice before a forced update (./forced-update-notifier.ts). */
+  readonly forcedUpdate: Gauge<'namespace' | 'name' | 'component'>;
 
   constructor(sources: SchedulerMetricsSources) {
     collectDefaultMetrics({ register: this.registry });
@@ -28,6 +30,12 @@ export class SchedulerMetrics {
       help: 'Duration of one maintenance run (re-read to Events)',
       labelNames: ['result'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    this.forcedUpdate = new Gauge({
+      name: 'shoot_maintenance_forced_update_timestamp_seconds',
+      help: 'When maintenance will force up a version expiring within the notice period (unix seconds, begin of the maintenance window)',
+      labelNames: ['namespace', 'name', 'component'],
       registers: [this.registry],
     });
     new Gauge({

@@ -8,6 +8,7 @@ import { NamespacedCatalogueCache } from '../catalogue/namespaced.js';
 import { CLOUD_PROFILE_KIND, NAMESPACED_CLOUD_PROFILE_KIND } from '../core/cloudprofile-types.js';
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import type { MaintenanceOptions } from '../core/maintenance.js';
+import type { ExclusionSet } from '../core/maintenance-exclusion.js';
 import type { LastMaintenance, ProfileRef, Shoot } from '../core/shoot.js';
 import { CLOUDPROFILES_PATH, NAMESPACEDCLOUDPROFILES_PATH } from '../kube/cloudprofile-informer.js';
 import { EventRecorder } from '../kube/event-recorder.js';
@@ -17,8 +18,9 @@ import { KubeLeaseStore } from '../kube/lease-store.js';
 import { KubeApiError, type KubeRestClient } from '../kube/rest-client.js';
 import { SHOOTS_PATH, ShootClient } from '../kube/shoot-client.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
-import { DueQueue, type TimerApi } from './due-queue.js';
+import { DueQueue, realTimers, type TimerApi } from './due-queue.js';
 import { dueTimeOf, needsReplan, nextWindowDueTime } from './due-time.js';
+import { ForcedUpdateNotifier } from './forced-update-notifier.js';
 import { LeaderElector } from './leader-election.js';
 import { runMaintenance, type RunApi, type RunReport } from './maintenance-run.js';
 import { SchedulerMetrics } from './metrics.js';
@@ -34,6 +36,8 @@ export interface SchedulerConfig {
   maintenance: MaintenanceOptions;
   metricsHost: string;
   metricsPort: number;
+  /** --forced-update-notice: how long before an expiry the ForcedUpdateScheduled Event is given (absent or 0: never). */
+  forcedUpdateNoticeMs?: number;
 }
 
 /**
@@ -50,6 +54,9 @@ export interface SchedulerRuntime {
   /** The elector's waits between lease attempts (resolves early when the signal aborts). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
+
+/** How often the leader looks at every shoot for notices that came due without a watch event (a version entering the notice period). */
+const NOTICE_SWEEP_MS = 10 * 60_000;
 
 const RETRY_MIN_MS = 5_000;
 const RETRY_MAX_MS = 5 * 60_000;
@@ -86,6 +93,9 @@ export class MaintenanceScheduler {
   private readonly events: EventRecorder;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly notifier: ForcedUpdateNotifier;
+  private readonly timers: TimerApi;
+  private noticeSweep: unknown;
 
   constructor(
     private readonly client: KubeRestClient,
@@ -107,12 +117,38 @@ export class MaintenanceScheduler {
       },
       isLeader: () => this.leading,
     });
+    this.timers = runtime.timers ?? realTimers;
+    this.notifier = new ForcedUpdateNotifier({
+      api: {
+        recordEvent: (shoot, event, dedupKey) => {
+          this.guard();
+          return this.events.record(shoot, event, dedupKey);
+        },
+        patchAnnotations: async (shoot, annotations) => {
+          this.guard();
+          await this.shootApi.patchAnnotations(shoot.metadata.namespace ?? '', shoot.metadata.name ?? '', annotations);
+        },
+      },
+      catalogue: (ref) => this.catalogue(ref),
+      options: config.maintenance,
+      noticePeriodMs: config.forcedUpdateNoticeMs ?? 0,
+      exclusions: () => this.exclusionSet(),
+      now: () => new Date(this.now()),
+      gauge: this.metrics.forcedUpdate,
+    });
     this.shoots = new Informer<Shoot>(client, { path: SHOOTS_PATH }, {
-      onAdd: (shoot) => this.plan(shoot),
+      onAdd: (shoot) => {
+        this.plan(shoot);
+        this.notice(shoot);
+      },
       onUpdate: (shoot, old) => {
         if (needsReplan(shoot, old)) this.plan(shoot);
+        this.notice(shoot);
       },
-      onDelete: (shoot) => this.forget(keyOf(shoot)),
+      onDelete: (shoot) => {
+        this.forget(keyOf(shoot));
+        this.notifier.forget(keyOf(shoot));
+      },
       onSynced: () => this.maybeStartQueue(),
       onError: (err, retryInMs) => this.log.warn({ err: errorText(err), retryInMs }, 'shoot watch failed; restarting'),
     });
@@ -120,6 +156,9 @@ export class MaintenanceScheduler {
       onUnusable: (name, reason) => this.log.error({ cloudProfile: name, reason }, 'CloudProfile cannot be used'),
     });
     this.profiles = new Informer<KubeObject>(client, { path: CLOUDPROFILES_PATH }, {
+      // A new profile or a changed expiry changes the notices of the shoots using it.
+      onAdd: () => this.sweepNotices(),
+      onUpdate: () => this.sweepNotices(),
       onDelete: (profile) => this.catalogues.delete(profile.metadata.name ?? ''),
       onSynced: () => this.maybeStartQueue(),
       onError: (err, retryInMs) => this.log.warn({ err: errorText(err), retryInMs }, 'cloudprofile watch failed; restarting'),
@@ -128,6 +167,8 @@ export class MaintenanceScheduler {
       onUnusable: (name, reason) => this.log.error({ namespacedCloudProfile: name, reason }, 'NamespacedCloudProfile cannot be used'),
     });
     this.namespacedProfiles = new Informer<KubeObject>(client, { path: NAMESPACEDCLOUDPROFILES_PATH }, {
+      onAdd: () => this.sweepNotices(),
+      onUpdate: () => this.sweepNotices(),
       onDelete: (profile) => this.namespacedCatalogues.delete(keyOf(profile)),
       onSynced: () => this.maybeStartQueue(),
       onError: (err, retryInMs) => this.log.warn({ err: errorText(err), retryInMs }, 'namespacedcloudprofile watch failed; restarting'),
@@ -149,6 +190,8 @@ export class MaintenanceScheduler {
       onStoppedLeading: () => {
         this.leading = false;
         this.queue.stop();
+        this.stopNoticeSweep();
+        this.notifier.forgetAll();
         this.log.info('stopped leading');
       },
       onError: (err) => this.log.warn({ err: errorText(err) }, 'lease request failed'),
@@ -171,6 +214,7 @@ export class MaintenanceScheduler {
   /** Stop acting, let runs in flight finish, release the lease, stop watching. */
   async stop(): Promise<void> {
     this.queue.stop();
+    this.stopNoticeSweep();
     this.leading = false;
     await Promise.race([Promise.allSettled([...this.inflight]), delay(10_000)]);
     this.electionAbort.abort();
@@ -181,7 +225,39 @@ export class MaintenanceScheduler {
   }
 
   private maybeStartQueue(): void {
-    if (this.leading && this.shoots.hasSynced && this.profiles.hasSynced && this.namespacedProfiles.hasSynced && this.exclusions.synced()) this.queue.start();
+    if (this.leading && this.shoots.hasSynced && this.profiles.hasSynced && this.namespacedProfiles.hasSynced && this.exclusions.synced()) {
+      this.queue.start();
+      this.sweepNotices();
+    }
+  }
+
+  /** The maintenance freezes known now (the exclusion informers' caches). */
+  private exclusionSet(): ExclusionSet {
+    return this.exclusions.set();
+  }
+
+  /** The notice before a forced update (./forced-update-notifier.ts): the leader, once the caches are warm. */
+  private notice(shoot: Shoot): void {
+    if (!this.notifier.enabled || !this.leading || !this.shoots.hasSynced || !this.profiles.hasSynced || !this.namespacedProfiles.hasSynced || !this.exclusions.synced()) return;
+    this.notifier.observe(shoot).catch((err: unknown) => {
+      if (!(err instanceof LostLeadershipError)) this.log.warn({ shoot: keyOf(shoot), err: errorText(err) }, 'forced-update notice failed');
+    });
+  }
+
+  /** Every shoot, now and every NOTICE_SWEEP_MS while leading. */
+  private sweepNotices(): void {
+    if (!this.notifier.enabled || !this.leading) return;
+    this.stopNoticeSweep();
+    for (const shoot of this.shoots.list()) this.notice(shoot);
+    this.noticeSweep = this.timers.setTimeout(() => {
+      this.noticeSweep = undefined;
+      this.sweepNotices();
+    }, NOTICE_SWEEP_MS);
+  }
+
+  private stopNoticeSweep(): void {
+    if (this.noticeSweep !== undefined) this.timers.clearTimeout(this.noticeSweep);
+    this.noticeSweep = undefined;
   }
 
   private plan(shoot: Shoot): void {
@@ -288,7 +364,7 @@ export class MaintenanceScheduler {
           catalogue: (profile) => this.catalogue(profile),
           now: () => new Date(this.now()),
           options: this.config.maintenance,
-          exclusions: () => this.exclusions.set(),
+          exclusions: () => this.exclusionSet(),
           isConflict: (err) => err instanceof KubeApiError && err.isConflict,
         },
         namespace,

@@ -373,6 +373,15 @@ describe('confineRollout', () => {
       pending: undefined,
     },
     {
+      name: "the scheduler's metadata patch (forced-update notices) leaves the held spec held",
+      old: shoot(live, A(held1)),
+      next: shoot(live, { ...A(held1), 'maintenance.gardener.cloud/forced-update-notices': '{"control plane":"1.30.1@2026-12-09T00:00:00Z"}' }),
+      fromScheduler: true,
+      outcome: 'no-spec-change',
+      spec: live,
+      pending: held1,
+    },
+    {
       name: 'held on a Failed shoot: needs-retry set',
       old: shoot(live, undefined, { lastOperation: { type: 'Reconcile', state: 'Failed' } }),
       next: shoot(held1, undefined, { lastOperation: { type: 'Reconcile', state: 'Failed' } }),

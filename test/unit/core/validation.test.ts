@@ -465,7 +465,15 @@ describe('shootWarnings', () => {
       shoot(edit(base, setVersion('1.32.1'))),
       undefined,
       30,
-      ['Kubernetes version 1.32.1 of the control plane is deprecated and expires on 2026-06-20T00:00:00Z'],
+      // Deprecated and expiring: the forced update's time fits only without "is deprecated and".
+      ['Kubernetes version 1.32.1 of the control plane expires on 2026-06-20T00:00:00Z, forced update from 2026-06-20T03:00:00Z'],
+    ],
+    [
+      'the forced update in the first occurrence of the schedule after the expiry (2026-06-20 is a Saturday)',
+      shoot(edit(base, setVersion('1.32.1')), { annotations: { 'maintenance.gardener.cloud/days': 'Mon,Tue' } }),
+      undefined,
+      30,
+      ['Kubernetes version 1.32.1 of the control plane expires on 2026-06-20T00:00:00Z, forced update from 2026-06-22T03:00:00Z'],
     ],
     ['expiry beyond the warning horizon', shoot(edit(base, setVersion('1.32.1'))), undefined, 7, ['Kubernetes version 1.32.1 of the control plane is deprecated']],
     ['unchanged control plane version is not nagged', shoot(edit(base, setVersion('1.32.1')), { labels: { a: 'b' } }), shoot(edit(base, setVersion('1.32.1'))), 30, []],
@@ -477,7 +485,8 @@ describe('shootWarnings', () => {
       30,
       [
         'Kubernetes version 1.30.9 of worker pool "a" is deprecated',
-        'machine image gardenlinux 1576.1.0 of worker pool "a" is deprecated and expires on 2026-06-10T00:00:00Z',
+        // The shortest form (minutes, no "on") to stay within MAX_WARNING_LENGTH.
+        'machine image gardenlinux 1576.1.0 of worker pool "a" expires 2026-06-10T00:00Z, forced update from 2026-06-10T03:00Z',
       ],
     ],
     ['unchanged pool is not nagged', shoot(edit(base, setImage('1576.1.0')), { labels: { a: 'b' } }), shoot(edit(base, setImage('1576.1.0'))), 30, []],

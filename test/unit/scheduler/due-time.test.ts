@@ -23,6 +23,8 @@ function shoot(o: { window?: { begin: string; end: string }; op?: string; trigge
   };
 }
 
+const withAnnotations = (s: Shoot, annotations: Record<string, string>): Shoot => ({ ...s, metadata: { ...s.metadata, annotations } });
+
 const lowest = () => 0;
 const highest = () => 0.999999999;
 
@@ -44,6 +46,15 @@ describe('dueTimeOf', () => {
     expect(due?.reason).toBe(reason);
   });
 
+  it('follows the schedule annotations: a Tue,Thu Berlin shoot inside its hours on a Wednesday waits for Thursday', () => {
+    const s = shoot({ window: { begin: '100000+0100', end: '110000+0100' } });
+    s.metadata.annotations = { 'maintenance.gardener.cloud/time-zone': 'Europe/Berlin', 'maintenance.gardener.cloud/days': 'Tue,Thu' };
+    // Wednesday 2026-03-11, 10:20 Berlin (09:20Z): inside the hours, not one of its days.
+    const due = dueTimeOf(s, new Date('2026-03-11T09:20:00Z'), lowest);
+    expect(due).toEqual({ at: new Date('2026-03-12T09:00:00Z'), reason: 'next-window' });
+    expect(dueTimeOf(s, new Date('2026-03-12T09:20:00Z'), lowest)).toEqual({ at: new Date('2026-03-12T09:20:00Z'), reason: 'in-window' });
+  });
+
   it('a shoot being deleted is not queued', () => {
     expect(dueTimeOf(shoot({ deleting: true, op: 'maintain' }), new Date(), lowest)).toBeNull();
   });
@@ -61,6 +72,9 @@ describe('needsReplan (Gardener’s update predicate)', () => {
     { name: 'maintain removed', old: shoot({ op: 'maintain' }), cur: shoot(), want: false },
     { name: 'window changed', old: shoot(), cur: shoot({ window: { begin: '120000+0000', end: '130000+0000' } }), want: true },
     { name: 'status only', old: shoot(), cur: shoot({ triggered: '2026-03-10T10:05:00Z' }), want: false },
+    { name: 'time-zone annotation added', old: shoot(), cur: withAnnotations(shoot(), { 'maintenance.gardener.cloud/time-zone': 'Europe/Berlin' }), want: true },
+    { name: 'days annotation changed', old: withAnnotations(shoot(), { 'maintenance.gardener.cloud/days': 'Tue' }), cur: withAnnotations(shoot(), { 'maintenance.gardener.cloud/days': 'Wed' }), want: true },
+    { name: 'another annotation changed', old: shoot(), cur: withAnnotations(shoot(), { team: 'a' }), want: false },
     { name: 'deletion started', old: shoot(), cur: shoot({ deleting: true }), want: true },
   ])('$name → $want', ({ old, cur, want }) => {
     expect(needsReplan(cur, old)).toBe(want);

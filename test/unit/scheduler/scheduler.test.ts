@@ -77,6 +77,8 @@ class FakeCluster {
   holdIf: (r: RecordedRequest) => boolean = () => false;
   readonly held: { request: RecordedRequest; release: (answer?: Answer) => void }[] = [];
   private version = 100;
+  /** The CloudProfile the cluster lists. */
+  profile: () => Record<string, unknown> = profile;
 
   constructor(shoots: Shoot[]) {
     for (const s of shoots) this.shoots.set(s.metadata.name ?? '', structuredClone(s));
@@ -106,7 +108,7 @@ class FakeCluster {
   private answer(r: RecordedRequest): Answer {
     const body = r.body === '' ? undefined : (JSON.parse(r.body) as Record<string, unknown>);
     if (r.path === SHOOTS) return isWatch(r) ? 'watch' : { status: 200, body: { metadata: { resourceVersion: '50' }, items: [...this.shoots.values()] } };
-    if (r.path === PROFILES) return isWatch(r) ? 'watch' : { status: 200, body: { metadata: { resourceVersion: '60' }, items: [profile()] } };
+    if (r.path === PROFILES) return isWatch(r) ? 'watch' : { status: 200, body: { metadata: { resourceVersion: '60' }, items: [this.profile()] } };
     if (r.path === NAMESPACED_PROFILES) return isWatch(r) ? 'watch' : { status: 200, body: { metadata: { resourceVersion: '61' }, items: [] } };
     if (this.exclusions && (r.path === EXCLUSIONS || r.path === CLUSTER_EXCLUSIONS || r.path === NAMESPACES)) {
       const items = r.path === EXCLUSIONS ? this.exclusions : r.path === NAMESPACES ? [{ metadata: { name: NAMESPACE, resourceVersion: '1' } }] : [];
@@ -197,11 +199,18 @@ afterEach(async () => {
 
 async function start(
   shoots: Shoot[],
-  options: { maxConcurrent?: number; lease?: Lease; holdIf?: (r: RecordedRequest) => boolean; exclusions?: Record<string, unknown>[] } = {},
+  options: {
+    maxConcurrent?: number;
+    lease?: Lease;
+    holdIf?: (r: RecordedRequest) => boolean;
+    cluster?: FakeCluster;
+    forcedUpdateNoticeMs?: number;
+    exclusions?: Record<string, unknown>[];
+  } = {},
 ) {
   const clock = new FakeClock(T0);
   const timers = new QueueTimers(clock);
-  const cluster = new FakeCluster(shoots);
+  const cluster = options.cluster ?? new FakeCluster(shoots);
   if (options.lease) cluster.lease = options.lease;
   if (options.holdIf) cluster.holdIf = options.holdIf;
   if (options.exclusions) cluster.exclusions = options.exclusions;
@@ -233,6 +242,7 @@ async function start(
     maintenance: { forceUpdateVanishedVersions: false },
     metricsHost: '127.0.0.1',
     metricsPort: 0,
+    ...(options.forcedUpdateNoticeMs === undefined ? {} : { forcedUpdateNoticeMs: options.forcedUpdateNoticeMs }),
   };
   const scheduler = new MaintenanceScheduler(client, config, log, { random: () => 0.5, now: clock.now, timers, sleep });
   await scheduler.start();
@@ -245,8 +255,14 @@ async function start(
     await scheduler.stop();
     await fake.close();
   });
+  const stop = stops.at(-1)!;
   const key = (name: string) => `${NAMESPACE}/${name}`;
   return {
+    /** Stops this scheduler now (a restart: start again with the same cluster). */
+    stop: async () => {
+      stops.splice(stops.indexOf(stop), 1);
+      await stop();
+    },
     clock,
     timers,
     cluster,
@@ -460,3 +476,74 @@ describe('MaintenanceScheduler: maintenance freezes', { timeout: TEST_TIMEOUT_MS
   });
 });
 
+describe('MaintenanceScheduler: notice before a forced update', { timeout: TEST_TIMEOUT_MS }, () => {
+  const NOTICES = 'maintenance.gardener.cloud/forced-update-notices';
+  const WEEK_MS = 7 * 24 * 3600_000;
+  const eventPosts = (h: Harness) => h.fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/events'));
+  const gauge = async (h: Harness) =>
+    (await h.scheduler.metrics.registry.getSingleMetric('shoot_maintenance_forced_update_timestamp_seconds')!.get()).values.map((v) => [v.labels, v.value]);
+
+  /** 1.32.0 expires on 2026-03-14 (four days after T0): maintenance forces 1.32.4 in the window of 2026-03-14, 10:00 UTC. */
+  function expiringProfile(): Record<string, unknown> {
+    const p = profile() as { spec: { kubernetes: { versions: { version: string; expirationDate?: string }[] } } };
+    for (const v of p.spec.kubernetes.versions) if (v.version === '1.32.0') v.expirationDate = '2026-03-14T00:00:00Z';
+    return p as unknown as Record<string, unknown>;
+  }
+  function expiringShoot(): Shoot {
+    const s = shoot('a');
+    s.spec.kubernetes.version = '1.32.0';
+    return s;
+  }
+  /** What a stop left behind (the lease refusing, the lease held): a fresh cluster state for the next scheduler. */
+  const restartable = (cluster: FakeCluster) => {
+    cluster.leaseMode = 'ok';
+    cluster.lease = null;
+  };
+  const MESSAGE =
+    'Kubernetes version of the control plane expires 2026-03-14T00:00:00Z: forced update from "1.32.0" to "1.32.4" in the maintenance window starting 2026-03-14T10:00:00Z';
+
+  it('one Event, the annotation and the gauge; after a restart against the same cluster no second Event; pruned when the version changes', async () => {
+    const cluster = new FakeCluster([expiringShoot()]);
+    cluster.profile = expiringProfile;
+    const first = await start([], { cluster, forcedUpdateNoticeMs: WEEK_MS });
+    await eventually(() => cluster.shoots.get('a')?.metadata.annotations?.[NOTICES] !== undefined, 5_000, 'the notices annotation written');
+    const events = eventPosts(first).map((r) => JSON.parse(r.body) as { reason: string; type: string; message: string; involvedObject: { name: string } });
+    expect(events.map((e) => [e.type, e.reason, e.involvedObject.name, e.message])).toEqual([['Normal', 'ForcedUpdateScheduled', 'a', MESSAGE]]);
+    expect(JSON.parse(cluster.shoots.get('a')!.metadata.annotations![NOTICES]!)).toEqual({ 'control plane': '1.32.0@2026-03-14T00:00:00Z' });
+    // The patch is metadata only: a merge patch of the one annotation.
+    const patch = first.shootRequests('a').find((r) => r.method === 'PATCH');
+    expect(patch?.headers['content-type']).toBe('application/merge-patch+json');
+    expect(JSON.parse(patch!.body)).toEqual({ metadata: { annotations: { [NOTICES]: '{"control plane":"1.32.0@2026-03-14T00:00:00Z"}' } } });
+    expect(await gauge(first)).toEqual([[{ namespace: NAMESPACE, name: 'a', component: 'control plane' }, Date.parse('2026-03-14T10:00:00Z') / 1000]]);
+    await first.stop();
+    restartable(cluster);
+
+    // A restart: the new scheduler lists the shoot with the annotation and records nothing again.
+    const second = await start([], { cluster, forcedUpdateNoticeMs: WEEK_MS });
+    let series: unknown[] = [];
+    const poll = setInterval(() => void gauge(second).then((v) => (series = v)), 5);
+    await eventually(() => series.length === 1, 5_000, 'the restarted scheduler computed the notice').finally(() => clearInterval(poll));
+    expect(eventPosts(second)).toEqual([]);
+    expect(second.shootRequests('a').filter((r) => WRITES.has(r.method))).toEqual([]);
+
+    // The version no longer expires (the operator moved the date away): the annotation is pruned and the series removed.
+    cluster.profile = profile;
+    cluster.shoots.get('a')!.spec.kubernetes.version = '1.32.4';
+    await second.stop();
+    restartable(cluster);
+    const third = await start([], { cluster, forcedUpdateNoticeMs: WEEK_MS });
+    await eventually(() => cluster.shoots.get('a')?.metadata.annotations?.[NOTICES] === undefined, 5_000, 'the notices annotation pruned');
+    expect(await gauge(third)).toEqual([]);
+    expect(eventPosts(third)).toEqual([]);
+  });
+
+  it('0 disables: no Event, no annotation, no series', async () => {
+    const cluster = new FakeCluster([expiringShoot()]);
+    cluster.profile = expiringProfile;
+    const h = await start([], { cluster, forcedUpdateNoticeMs: 0 });
+    await eventually(() => h.scheduler.isLeader && h.watching(SHOOTS) && h.watching(PROFILES) && h.watching(NAMESPACED_PROFILES), 5_000, 'leading and synced');
+    expect(eventPosts(h)).toEqual([]);
+    expect(await gauge(h)).toEqual([]);
+    expect(h.shootRequests('a').filter((r) => WRITES.has(r.method))).toEqual([]);
+  });
+});
