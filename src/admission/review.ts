@@ -4,6 +4,7 @@
 // allowed, allowed with a JSON Patch, denied with a Kubernetes Status carrying field causes.
 import { Ajv, type ErrorObject } from 'ajv';
 import { CAUSE_TYPE, renderFieldError, renderFieldErrors, type FieldError } from '../core/field-errors.js';
+import { EXCLUSION_GROUP } from '../core/maintenance-exclusion.js';
 import { MAX_WARNING_LENGTH } from '../core/shoot-warnings.js';
 import type { JsonPatchOperation } from './json-patch.js';
 
@@ -37,7 +38,10 @@ export interface AdmissionReviewRequest {
   request: AdmissionRequest;
 }
 
-export type AdmittedResource = 'shoots' | 'cloudprofiles' | 'namespacedcloudprofiles';
+export type AdmittedResource = 'shoots' | 'cloudprofiles' | 'namespacedcloudprofiles' | 'maintenanceexclusions' | 'clustermaintenanceexclusions';
+
+/** The freezes' kinds are in their own API group (src/core/maintenance-exclusion.ts). */
+const EXCLUSION_RESOURCES: ReadonlySet<AdmittedResource> = new Set(['maintenanceexclusions', 'clustermaintenanceexclusions']);
 
 export interface StatusCause {
   reason: string;
@@ -255,7 +259,7 @@ export function deniedResponse(uid: string, input: DenialInput): AdmissionRespon
       code: 403,
       reason: 'Forbidden',
       message,
-      details: { name: input.name, group: GARDENER_GROUP, kind: input.resource, causes },
+      details: { name: input.name, group: EXCLUSION_RESOURCES.has(input.resource) ? EXCLUSION_GROUP : GARDENER_GROUP, kind: input.resource, causes },
     },
   };
   const w = cleanWarnings(input.warnings);

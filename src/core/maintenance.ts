@@ -373,6 +373,19 @@ export function deferralText(restriction: PlanRestriction, deferred: readonly De
   return `Deferred by ${restriction.exclusion} (${restriction.scope}) until ${restriction.end}: ${items}`;
 }
 
+/**
+ * The Event of a run a NoUpgrades freeze skipped (dueReason `excluded`): MaintenanceDeferred naming
+ * the exclusion, its scope, its end and everything deferred; undefined for any other plan.
+ */
+export function excludedRunEvent(p: MaintenancePlan): PlannedEvent | undefined {
+  if (p.dueReason !== 'excluded' || !p.restriction) return undefined;
+  const message =
+    p.deferred.length > 0
+      ? deferralText(p.restriction, p.deferred)
+      : `Deferred by ${p.restriction.exclusion} (${p.restriction.scope}) until ${p.restriction.end}: the maintenance run (nothing else was due)`;
+  return { type: 'Normal', reason: EVENT_REASON_DEFERRED, message };
+}
+
 /** What one maintenance run at `now` does to the shoot. */
 export function plan(original: Shoot, index: CatalogueIndex, now: Date, options: MaintenanceOptions, context: PlanContext = {}): MaintenancePlan {
   const { nextRun, ...window } = windowView(original, now);

@@ -9,7 +9,9 @@ import {
   type PlannedEvent,
   updateFailedReason,
 } from '../core/maintenance-messages.js';
-import { type MaintenanceOptions, type MaintenancePlan, plan, shootChanged, withoutStatus } from '../core/maintenance.js';
+import { excludedRunEvent, type MaintenanceOptions, type MaintenancePlan, plan, shootChanged, withoutStatus } from '../core/maintenance.js';
+import { type ExclusionSet, NO_EXCLUSIONS, restrictionAt } from '../core/maintenance-exclusion.js';
+import { scheduleOf } from '../core/maintenance-schedule.js';
 import { hasOperation, OP_MAINTAIN, OPERATION_ANNOTATION } from '../core/operations.js';
 import { CLOUD_PROFILE_KIND } from '../core/cloudprofile-types.js';
 import { cloudProfileRefOf, profileRefText, type LastMaintenance, type ProfileRef, type Shoot } from '../core/shoot.js';
@@ -32,6 +34,8 @@ export interface RunDeps {
   catalogue: (ref: ProfileRef) => CatalogueIndex | undefined;
   now: () => Date;
   options: MaintenanceOptions;
+  /** The maintenance freezes known now (src/kube/exclusion-informer.ts); none when absent. */
+  exclusions?: () => ExclusionSet;
   /** Attempts of the real update when it hits a conflict (re-read and re-plan in between). */
   maxAttempts?: number;
   isConflict: (err: unknown) => boolean;
@@ -43,6 +47,7 @@ export type RunResult =
   | 'status-only' // nothing to change on the shoot, lastMaintenance written
   | 'unchanged' // nothing to do
   | 'not-due' // outside the window and no `maintain`, or already maintained in this occurrence
+  | 'excluded' // in the window, but a NoUpgrades freeze covers the shoot: nothing done, MaintenanceDeferred recorded
   | 'dry-run-failed' // lastMaintenance Failed written, nothing else
   | 'conflict' // gave up after repeated conflicts
   | 'gone' // shoot deleted or being deleted
@@ -95,7 +100,17 @@ export async function runMaintenance(deps: RunDeps, namespace: string, name: str
     const ref = cloudProfileRefOf(shoot) ?? { kind: CLOUD_PROFILE_KIND, name: '' };
     const index = deps.catalogue(ref);
     if (!index) return { result: 'error', changes: [], error: `${ref.kind} "${profileRefText(ref)}" not found` };
-    const planned = plan(shoot, index, now, deps.options);
+    const restriction = restrictionAt(shoot, now, (deps.exclusions ?? (() => NO_EXCLUSIONS))());
+    const planned = plan(shoot, index, now, deps.options, restriction ? { restriction } : {});
+    // docs/design.md, "Maintenance freezes": a NoUpgrades freeze skips the run; one Event per
+    // occurrence says so (keyed by the occurrence: a second run in it, or another replica's, records none).
+    if (planned.dueReason === 'excluded') {
+      const event = excludedRunEvent(planned);
+      const occurrence = scheduleOf(shoot).occurrenceContaining(now);
+      const key = `excluded/${occurrence ? occurrence.begin.toISOString() : planned.triggeredTime}`;
+      const eventError = event ? await emit(deps, shoot, [event], key) : {};
+      return { result: 'excluded', changes: planned.deferred.map((d) => `deferred ${d.component}: ${d.change}`), plan: planned, ...eventError };
+    }
     // docs/design.md, "Differences from Gardener" 3: once per occurrence, unless `maintain` is asked
     // for (plan's dueReason `maintained-in-this-occurrence`).
     if (!planned.due) {

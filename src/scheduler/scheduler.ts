@@ -1,4 +1,4 @@
-// The maintenance scheduler: informers on Shoots and CloudProfiles, ONE due-time queue for all
+// The maintenance scheduler: informers on Shoots, CloudProfiles and the maintenance freezes, ONE due-time queue for all
 // shoots, runs bounded in number, a token bucket on API requests, leader election on a Lease.
 // Every replica keeps its caches and queue warm; only the leader's queue fires.
 import http from 'node:http';
@@ -8,10 +8,11 @@ import { NamespacedCatalogueCache } from '../catalogue/namespaced.js';
 import { CLOUD_PROFILE_KIND, NAMESPACED_CLOUD_PROFILE_KIND } from '../core/cloudprofile-types.js';
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import type { MaintenanceOptions } from '../core/maintenance.js';
-import { type ExclusionSet, NO_EXCLUSIONS } from '../core/maintenance-exclusion.js';
+import type { ExclusionSet } from '../core/maintenance-exclusion.js';
 import type { LastMaintenance, ProfileRef, Shoot } from '../core/shoot.js';
 import { CLOUDPROFILES_PATH, NAMESPACEDCLOUDPROFILES_PATH } from '../kube/cloudprofile-informer.js';
 import { EventRecorder } from '../kube/event-recorder.js';
+import { ExclusionInformerSource } from '../kube/exclusion-informer.js';
 import { Informer, keyOf, type KubeObject } from '../kube/informer.js';
 import { KubeLeaseStore } from '../kube/lease-store.js';
 import { KubeApiError, type KubeRestClient } from '../kube/rest-client.js';
@@ -74,6 +75,8 @@ export class MaintenanceScheduler {
   /** Raw NamespacedCloudProfiles; merged into their parent when a run needs one (src/catalogue/namespaced.ts). */
   private readonly namespacedProfiles: Informer<KubeObject>;
   private readonly namespacedCatalogues: NamespacedCatalogueCache;
+  /** Maintenance freezes and namespace labels (docs/design.md, "Maintenance freezes"), read at every run. */
+  private readonly exclusions: ExclusionInformerSource;
   private readonly queue: DueQueue<string>;
   private readonly limit: ConcurrencyLimit;
   private readonly elector: LeaderElector;
@@ -170,6 +173,7 @@ export class MaintenanceScheduler {
       onSynced: () => this.maybeStartQueue(),
       onError: (err, retryInMs) => this.log.warn({ err: errorText(err), retryInMs }, 'namespacedcloudprofile watch failed; restarting'),
     });
+    this.exclusions = new ExclusionInformerSource(client, log, () => this.maybeStartQueue());
     this.elector = new LeaderElector({
       store: new KubeLeaseStore(client, config.leaseNamespace, config.leaseName),
       identity: config.identity,
@@ -203,6 +207,7 @@ export class MaintenanceScheduler {
     void this.shoots.start();
     void this.profiles.start();
     void this.namespacedProfiles.start();
+    void this.exclusions.start();
     this.election = this.elector.run(this.electionAbort.signal);
   }
 
@@ -214,26 +219,26 @@ export class MaintenanceScheduler {
     await Promise.race([Promise.allSettled([...this.inflight]), delay(10_000)]);
     this.electionAbort.abort();
     await this.election;
-    await Promise.all([this.shoots.stop(), this.profiles.stop(), this.namespacedProfiles.stop()]);
+    await Promise.all([this.shoots.stop(), this.profiles.stop(), this.namespacedProfiles.stop(), this.exclusions.stop()]);
     await new Promise<void>((resolve) => (this.metricsServer ? this.metricsServer.close(() => resolve()) : resolve()));
     this.client.close();
   }
 
   private maybeStartQueue(): void {
-    if (this.leading && this.shoots.hasSynced && this.profiles.hasSynced && this.namespacedProfiles.hasSynced) {
+    if (this.leading && this.shoots.hasSynced && this.profiles.hasSynced && this.namespacedProfiles.hasSynced && this.exclusions.synced()) {
       this.queue.start();
       this.sweepNotices();
     }
   }
 
-  /** The maintenance freezes known (the exclusion informers feed this; none without them). */
+  /** The maintenance freezes known now (the exclusion informers' caches). */
   private exclusionSet(): ExclusionSet {
-    return NO_EXCLUSIONS;
+    return this.exclusions.set();
   }
 
   /** The notice before a forced update (./forced-update-notifier.ts): the leader, once the caches are warm. */
   private notice(shoot: Shoot): void {
-    if (!this.notifier.enabled || !this.leading || !this.shoots.hasSynced || !this.profiles.hasSynced || !this.namespacedProfiles.hasSynced) return;
+    if (!this.notifier.enabled || !this.leading || !this.shoots.hasSynced || !this.profiles.hasSynced || !this.namespacedProfiles.hasSynced || !this.exclusions.synced()) return;
     this.notifier.observe(shoot).catch((err: unknown) => {
       if (!(err instanceof LostLeadershipError)) this.log.warn({ shoot: keyOf(shoot), err: errorText(err) }, 'forced-update notice failed');
     });
@@ -359,6 +364,7 @@ export class MaintenanceScheduler {
           catalogue: (profile) => this.catalogue(profile),
           now: () => new Date(this.now()),
           options: this.config.maintenance,
+          exclusions: () => this.exclusionSet(),
           isConflict: (err) => err instanceof KubeApiError && err.isConflict,
         },
         namespace,

@@ -291,8 +291,8 @@ describe('cert-manager on the test cluster', () => {
     const issued = await readTlsSecret(WEBHOOK_SECRET);
     const injected = await waitForInjected(issued.caPem);
     expect(injected.mutating).toHaveLength(1);
-    expect(injected.validating).toHaveLength(3);
-    log(`[deploy] caBundle == ca.crt (serial ${issued.ca.serialNumber}) in mutate.shoots, validate.shoots, validate.cloudprofiles, validate.namespacedcloudprofiles`);
+    expect(injected.validating).toHaveLength(5);
+    log(`[deploy] caBundle == ca.crt (serial ${issued.ca.serialNumber}) in mutate.shoots, validate.shoots, validate.cloudprofiles, validate.namespacedcloudprofiles, validate.maintenanceexclusions, validate.clustermaintenanceexclusions`);
   });
 
   it('renews on a manual trigger (the Issuing condition, as cmctl renew sets it): a new serial number, the same CA, still injected', async () => {

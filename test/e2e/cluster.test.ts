@@ -140,6 +140,8 @@ describe('the test cluster', () => {
       { name: 'validate.shoots.maintenance.gardener.cloud', url: `https://127.0.0.1:${port}/validate/shoots`, ...common },
       { name: 'validate.cloudprofiles.maintenance.gardener.cloud', url: `https://127.0.0.1:${port}/validate/cloudprofiles`, ...common },
       { name: 'validate.namespacedcloudprofiles.maintenance.gardener.cloud', url: `https://127.0.0.1:${port}/validate/namespacedcloudprofiles`, ...common },
+      { name: 'validate.maintenanceexclusions.maintenance.gardener.cloud', url: `https://127.0.0.1:${port}/validate/maintenanceexclusions`, ...common },
+      { name: 'validate.clustermaintenanceexclusions.maintenance.gardener.cloud', url: `https://127.0.0.1:${port}/validate/clustermaintenanceexclusions`, ...common },
     ]);
   });
 });

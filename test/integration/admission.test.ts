@@ -129,6 +129,33 @@ describe('validate /validate/cloudprofiles', () => {
   });
 });
 
+describe('validate /validate/maintenanceexclusions and /validate/clustermaintenanceexclusions', () => {
+  const freeze = (kind: string, spec: Record<string, unknown>) => ({
+    apiVersion: 'maintenance.shoot-maintenance.io/v1alpha1',
+    kind,
+    metadata: { name: 'release', ...(kind === 'MaintenanceExclusion' ? { namespace: 'garden-dev' } : {}) },
+    spec: { start: '2026-12-20T00:00:00Z', end: '2027-01-05T00:00:00Z', scope: 'NoUpgrades', ...spec },
+  });
+
+  it('allows a valid freeze of each kind', async () => {
+    expect((await send('/validate/maintenanceexclusions', reviewOf('CREATE', freeze('MaintenanceExclusion', {})))).allowed).toBe(true);
+    const cluster = freeze('ClusterMaintenanceExclusion', { namespaceSelector: { matchLabels: { stage: 'prod' } } });
+    expect((await send('/validate/clustermaintenanceexclusions', reviewOf('UPDATE', cluster, cluster))).allowed).toBe(true);
+  });
+
+  it('denies with the field errors, in the freezes\' group', async () => {
+    const response = await send('/validate/maintenanceexclusions', reviewOf('CREATE', freeze('MaintenanceExclusion', { start: 'x', namespaceSelector: {} })));
+    expect(response.allowed).toBe(false);
+    expect(response.status).toMatchObject({
+      code: 403,
+      message:
+        '[spec.start: Invalid value: "x": must be an RFC 3339 time such as "2026-12-20T00:00:00Z", ' +
+        'spec.namespaceSelector: Forbidden: a MaintenanceExclusion applies to its own namespace; use a ClusterMaintenanceExclusion to select namespaces]',
+      details: { name: 'release', group: 'maintenance.shoot-maintenance.io', kind: 'maintenanceexclusions' },
+    });
+  });
+});
+
 describe('mutate /mutate/shoots: default window', () => {
   it('adds a one-hour window on the full hour, the same every time for the same namespace/name', async () => {
     const s = shoot('no-window.yaml');

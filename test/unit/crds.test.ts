@@ -38,6 +38,8 @@ const load = (file: string) => parse(readFileSync(join(dir, file), 'utf8')) as C
 const shoot = load('shoots.core.gardener.cloud.yaml');
 const cloudProfile = load('cloudprofiles.core.gardener.cloud.yaml');
 const namespacedCloudProfile = load('namespacedcloudprofiles.core.gardener.cloud.yaml');
+const maintenanceExclusion = load('maintenanceexclusions.maintenance.shoot-maintenance.io.yaml');
+const clusterMaintenanceExclusion = load('clustermaintenanceexclusions.maintenance.shoot-maintenance.io.yaml');
 
 function at(schema: Schema, path: string): Schema | undefined {
   let node: Schema | undefined = schema;
@@ -74,6 +76,8 @@ describe('CRDs', () => {
     ['shoot', shoot],
     ['cloudprofile', cloudProfile],
     ['namespacedcloudprofile', namespacedCloudProfile],
+    ['maintenanceexclusion', maintenanceExclusion],
+    ['clustermaintenanceexclusion', clusterMaintenanceExclusion],
   ])('%s: structural (every node typed), nothing required, no patterns', (_name, crd) => {
     const schema = crd.spec.versions[0]?.schema.openAPIV3Schema as Schema;
     for (const [path, node] of nodes(schema)) {
@@ -126,6 +130,24 @@ describe('CRDs', () => {
   });
 
   it.each([
+    ['maintenanceexclusions', maintenanceExclusion, 'MaintenanceExclusion', 'Namespaced'],
+    ['clustermaintenanceexclusions', clusterMaintenanceExclusion, 'ClusterMaintenanceExclusion', 'Cluster'],
+  ])('%s: %s maintenance.shoot-maintenance.io/v1alpha1, the freeze fields typed, its columns', (plural, crd, kind, scope) => {
+    expect(crd.metadata.name).toBe(`${plural}.maintenance.shoot-maintenance.io`);
+    expect(crd.spec.group).toBe('maintenance.shoot-maintenance.io');
+    expect([crd.spec.names.kind, crd.spec.names.plural, crd.spec.scope]).toEqual([kind, plural, scope]);
+    expect(crd.spec.versions.map((v) => [v.name, v.served, v.storage])).toEqual([['v1alpha1', true, true]]);
+    const schema = crd.spec.versions[0]?.schema.openAPIV3Schema as Schema;
+    for (const path of ['spec.start', 'spec.end', 'spec.scope', 'spec.reason', 'spec.shootSelector.matchExpressions.[].key']) {
+      expect(at(schema, path)?.type, path).toBe('string');
+    }
+    // Declared on both kinds so that the webhook sees (and, on the namespaced kind, refuses) it instead of it being pruned.
+    expect(at(schema, 'spec.namespaceSelector.matchLabels')?.additionalProperties?.type).toBe('string');
+    const columns = Object.fromEntries((crd.spec.versions[0]?.additionalPrinterColumns ?? []).map((c) => [c.name, c.jsonPath]));
+    expect(columns).toEqual({ Scope: '.spec.scope', Start: '.spec.start', End: '.spec.end', Reason: '.spec.reason', Age: '.metadata.creationTimestamp' });
+  });
+
+  it.each([
     ['spec', true],
     ['spec.provider', true],
     ['spec.maintenance', true],
@@ -146,10 +168,12 @@ describe('CRDs', () => {
     });
   });
 
-  it('lists the three CRDs in the kustomization', () => {
+  it('lists the five CRDs in the kustomization', () => {
     const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
     expect(kustomization.resources.sort()).toEqual([
       'cloudprofiles.core.gardener.cloud.yaml',
+      'clustermaintenanceexclusions.maintenance.shoot-maintenance.io.yaml',
+      'maintenanceexclusions.maintenance.shoot-maintenance.io.yaml',
       'namespacedcloudprofiles.core.gardener.cloud.yaml',
       'shoots.core.gardener.cloud.yaml',
     ]);

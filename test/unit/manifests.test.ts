@@ -90,6 +90,8 @@ describe('kustomize output', () => {
     }
     expect(all('CustomResourceDefinition').map((c) => c.metadata.name).sort()).toEqual([
       'cloudprofiles.core.gardener.cloud',
+      'clustermaintenanceexclusions.maintenance.shoot-maintenance.io',
+      'maintenanceexclusions.maintenance.shoot-maintenance.io',
       'namespacedcloudprofiles.core.gardener.cloud',
       'shoots.core.gardener.cloud',
     ]);
@@ -300,7 +302,7 @@ describe('webhook configurations', () => {
       'spec.scope',
     );
 
-  it('registers exactly the four webhooks, each on its route', () => {
+  it('registers exactly the six webhooks, each on its route', () => {
     expect(mutating).toHaveLength(1);
     expect(validating).toHaveLength(1);
     expect(arr(mutating[0]!.webhooks).map((w) => [w.name, get(w, 'clientConfig.service.path')])).toEqual([
@@ -310,6 +312,8 @@ describe('webhook configurations', () => {
       ['validate.shoots.maintenance.gardener.cloud', '/validate/shoots'],
       ['validate.cloudprofiles.maintenance.gardener.cloud', '/validate/cloudprofiles'],
       ['validate.namespacedcloudprofiles.maintenance.gardener.cloud', '/validate/namespacedcloudprofiles'],
+      ['validate.maintenanceexclusions.maintenance.gardener.cloud', '/validate/maintenanceexclusions'],
+      ['validate.clustermaintenanceexclusions.maintenance.gardener.cloud', '/validate/clustermaintenanceexclusions'],
     ]);
   });
 
@@ -334,12 +338,13 @@ describe('webhook configurations', () => {
   });
 
   it.each(webhooks)('%s: matches CREATE and UPDATE of its one resource (no subresources)', (name, w) => {
-    const resource = /\.(shoots|cloudprofiles|namespacedcloudprofiles)\./.exec(name)?.[1] ?? '';
+    const resource = /\.(shoots|cloudprofiles|namespacedcloudprofiles|maintenanceexclusions|clustermaintenanceexclusions)\./.exec(name)?.[1] ?? '';
+    const freeze = resource.endsWith('maintenanceexclusions');
     const rules = arr(w.rules);
     expect(rules).toHaveLength(1);
     expect(rules[0]).toEqual({
-      apiGroups: ['core.gardener.cloud'],
-      apiVersions: ['v1beta1'],
+      apiGroups: [freeze ? 'maintenance.shoot-maintenance.io' : 'core.gardener.cloud'],
+      apiVersions: [freeze ? 'v1alpha1' : 'v1beta1'],
       operations: ['CREATE', 'UPDATE'],
       resources: [resource],
       scope: crdScope(resource),
@@ -419,12 +424,15 @@ describe('RBAC: exactly what each component uses', () => {
     });
   });
 
-  it('the scheduler: Shoots, their status, CloudProfiles, NamespacedCloudProfiles, Events', () => {
+  it('the scheduler: Shoots, their status, CloudProfiles, NamespacedCloudProfiles, freezes, Namespaces, Events', () => {
     expect(permissions(arr(get(one('ClusterRole', 'shoot-maintenance-scheduler'), 'rules')))).toEqual({
       'core.gardener.cloud/shoots': ['get', 'list', 'patch', 'update', 'watch'],
       'core.gardener.cloud/shoots/status': ['patch'],
       'core.gardener.cloud/cloudprofiles': ['get', 'list', 'watch'],
       'core.gardener.cloud/namespacedcloudprofiles': ['list', 'watch'],
+      'maintenance.shoot-maintenance.io/maintenanceexclusions': ['list', 'watch'],
+      'maintenance.shoot-maintenance.io/clustermaintenanceexclusions': ['list', 'watch'],
+      '/namespaces': ['list', 'watch'],
       '/events': ['create', 'patch'],
     });
   });

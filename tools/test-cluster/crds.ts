@@ -1,10 +1,16 @@
 // Installs this project's CRDs (manifests/crds, via kubectl's built-in kustomize) into a test
-// cluster and waits until both are Established, i.e. served.
+// cluster and waits until all are Established, i.e. served.
 import { join } from 'node:path';
 import { repoRoot } from './binaries.js';
 import type { KubectlResult } from './kubectl.js';
 
-export const CRD_NAMES = ['shoots.core.gardener.cloud', 'cloudprofiles.core.gardener.cloud', 'namespacedcloudprofiles.core.gardener.cloud'] as const;
+export const CRD_NAMES = [
+  'shoots.core.gardener.cloud',
+  'cloudprofiles.core.gardener.cloud',
+  'namespacedcloudprofiles.core.gardener.cloud',
+  'maintenanceexclusions.maintenance.shoot-maintenance.io',
+  'clustermaintenanceexclusions.maintenance.shoot-maintenance.io',
+] as const;
 
 export async function installCrds(
   cluster: { kubectl(args: string[]): Promise<KubectlResult> },

@@ -10,6 +10,8 @@ export const MUTATE_SHOOTS = 'mutate.shoots.maintenance.gardener.cloud';
 export const VALIDATE_SHOOTS = 'validate.shoots.maintenance.gardener.cloud';
 export const VALIDATE_CLOUDPROFILES = 'validate.cloudprofiles.maintenance.gardener.cloud';
 export const VALIDATE_NAMESPACEDCLOUDPROFILES = 'validate.namespacedcloudprofiles.maintenance.gardener.cloud';
+export const VALIDATE_MAINTENANCEEXCLUSIONS = 'validate.maintenanceexclusions.maintenance.gardener.cloud';
+export const VALIDATE_CLUSTERMAINTENANCEEXCLUSIONS = 'validate.clustermaintenanceexclusions.maintenance.gardener.cloud';
 
 interface ClusterLike {
   kubectl(args: string[], opts?: { input?: string }): Promise<KubectlResult>;
@@ -26,17 +28,18 @@ export interface RegisteredWebhooks {
 }
 
 function webhook(name: string, port: number, path: string, caBundle: string, resource: string) {
+  const freeze = resource.endsWith('maintenanceexclusions');
   return {
     name,
     clientConfig: { url: `https://127.0.0.1:${port}${path}`, caBundle },
     rules: [
       {
-        apiGroups: ['core.gardener.cloud'],
-        apiVersions: ['v1beta1'],
+        apiGroups: [freeze ? 'maintenance.shoot-maintenance.io' : 'core.gardener.cloud'],
+        apiVersions: [freeze ? 'v1alpha1' : 'v1beta1'],
         operations: ['CREATE', 'UPDATE'],
         // Only the main resource: writes to shoots/status never reach the webhook.
         resources: [resource],
-        scope: resource === 'cloudprofiles' ? 'Cluster' : 'Namespaced',
+        scope: resource === 'cloudprofiles' || resource === 'clustermaintenanceexclusions' ? 'Cluster' : 'Namespaced',
       },
     ],
     sideEffects: 'None',
@@ -64,6 +67,8 @@ export function webhookConfigurations(port: number, caCertPem: string): object[]
         webhook(VALIDATE_SHOOTS, port, '/validate/shoots', caBundle, 'shoots'),
         webhook(VALIDATE_CLOUDPROFILES, port, '/validate/cloudprofiles', caBundle, 'cloudprofiles'),
         webhook(VALIDATE_NAMESPACEDCLOUDPROFILES, port, '/validate/namespacedcloudprofiles', caBundle, 'namespacedcloudprofiles'),
+        webhook(VALIDATE_MAINTENANCEEXCLUSIONS, port, '/validate/maintenanceexclusions', caBundle, 'maintenanceexclusions'),
+        webhook(VALIDATE_CLUSTERMAINTENANCEEXCLUSIONS, port, '/validate/clustermaintenanceexclusions', caBundle, 'clustermaintenanceexclusions'),
       ],
     },
   ];

@@ -1,9 +1,10 @@
-// POST /mutate/shoots, /validate/shoots, /validate/cloudprofiles, /validate/namespacedcloudprofiles:
-// AdmissionReview v1 in and out.
+// POST /mutate/shoots, /validate/shoots, /validate/cloudprofiles, /validate/namespacedcloudprofiles,
+// /validate/maintenanceexclusions, /validate/clustermaintenanceexclusions: AdmissionReview v1 in and out.
 // The body arrives parsed (app.ts installs the JSON parser); decoding failures are answered 400
 // by the app's error handler, everything else with 200 and an AdmissionReview.
 import type { FastifyError, FastifyPluginCallback } from 'fastify';
 import { validateCloudProfileReview, validateNamespacedCloudProfileReview } from '../../admission/cloudprofile-handlers.js';
+import { validateClusterMaintenanceExclusionReview, validateMaintenanceExclusionReview } from '../../admission/exclusion-handlers.js';
 import type { AdmissionDeps } from '../../admission/handler-deps.js';
 import { decodeAdmissionReview, encodeAdmissionReview, type AdmissionRequest, type AdmissionResponse } from '../../admission/review.js';
 import { mutateShootReview, validateShootReview } from '../../admission/shoot-handlers.js';
@@ -16,6 +17,8 @@ export const ADMISSION_ROUTES = {
   '/validate/shoots': validateShootReview,
   '/validate/cloudprofiles': validateCloudProfileReview,
   '/validate/namespacedcloudprofiles': validateNamespacedCloudProfileReview,
+  '/validate/maintenanceexclusions': validateMaintenanceExclusionReview,
+  '/validate/clustermaintenanceexclusions': validateClusterMaintenanceExclusionReview,
 } as const satisfies Record<string, (request: AdmissionRequest, deps: AdmissionDeps) => AdmissionResponse>;
 
 export type AdmissionRoute = keyof typeof ADMISSION_ROUTES;

@@ -3,6 +3,7 @@ import type { CloudProfile } from '../../../src/core/cloudprofile-types.js';
 import { indexCloudProfile } from '../../../src/core/cloudprofile.js';
 import type { PlannedEvent } from '../../../src/core/maintenance-messages.js';
 import type { LastMaintenance, ProfileRef, Shoot } from '../../../src/core/shoot.js';
+import type { ExclusionSet, MaintenanceExclusion } from '../../../src/core/maintenance-exclusion.js';
 import { runMaintenance, type RunApi } from '../../../src/scheduler/maintenance-run.js';
 
 class Conflict extends Error {}
@@ -273,5 +274,64 @@ describe('runMaintenance', () => {
     const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
     expect(report.result).toBe('error');
     expect(f.calls).toEqual(['get', 'remove maintenance.gardener.cloud/last-maintenance']);
+  });
+
+  describe('maintenance freezes', () => {
+    const freeze = (scope: MaintenanceExclusion['spec']['scope'], end = '2026-03-20T00:00:00Z'): ExclusionSet => ({
+      exclusions: [
+        {
+          kind: 'MaintenanceExclusion',
+          metadata: { name: 'release', namespace: 'n' },
+          spec: { start: '2026-03-01T00:00:00Z', end, scope, reason: 'release week' },
+        },
+      ],
+      namespaceLabels: () => ({}),
+    });
+    const EVENT =
+      'Deferred by MaintenanceExclusion "n/release" (NoUpgrades) until 2026-03-20T00:00:00Z: control plane: Kubernetes version "1.31.0" to "1.31.6"';
+
+    it('NoUpgrades in the window: nothing written, one MaintenanceDeferred Event keyed by the occurrence', async () => {
+      const f = fakeApi([shoot()]);
+      const report = await runMaintenance({ ...deps(f.api, IN_WINDOW), exclusions: () => freeze('NoUpgrades') }, 'n', 's');
+      expect(report.result).toBe('excluded');
+      expect(report.changes).toEqual(['deferred control plane: Kubernetes version "1.31.0" to "1.31.6"']);
+      expect(f.calls).toEqual(['get', 'event']);
+      expect(f.events).toEqual([{ type: 'Normal', reason: 'MaintenanceDeferred', message: EVENT }]);
+      expect(f.eventKeys).toEqual(['excluded/2026-03-10T10:00:00.000Z/0']);
+      // A second run in the same occurrence asks for the same key: the recorder creates the Event once.
+      const again = fakeApi([shoot()]);
+      await runMaintenance({ ...deps(again.api, new Date('2026-03-10T10:40:00Z')), exclusions: () => freeze('NoUpgrades') }, 'n', 's');
+      expect(again.eventKeys).toEqual(f.eventKeys);
+    });
+
+    it('NoUpgrades outside the window: not due, no Event', async () => {
+      const f = fakeApi([shoot()]);
+      const report = await runMaintenance({ ...deps(f.api, OUTSIDE), exclusions: () => freeze('NoUpgrades') }, 'n', 's');
+      expect(report.result).toBe('not-due');
+      expect(f.calls).toEqual(['get']);
+    });
+
+    it('a freeze that ended before now does not apply: the forced update lands', async () => {
+      const f = fakeApi([shoot()]);
+      const report = await runMaintenance({ ...deps(f.api, IN_WINDOW), exclusions: () => freeze('NoUpgrades', '2026-03-10T10:00:00Z') }, 'n', 's');
+      expect(report.result).toBe('maintained');
+      expect(f.updates[0]?.spec.kubernetes.version).toBe('1.31.6');
+    });
+
+    it('`maintain` ignores the freeze', async () => {
+      const f = fakeApi([shoot({ annotations: { 'gardener.cloud/operation': 'maintain' } })]);
+      const report = await runMaintenance({ ...deps(f.api, OUTSIDE), exclusions: () => freeze('NoUpgrades') }, 'n', 's');
+      expect(report.result).toBe('maintained');
+      expect(f.updates[0]?.spec.kubernetes.version).toBe('1.31.6');
+      expect(f.events.map((e) => e.reason)).toEqual(['KubernetesVersionMaintenance']);
+    });
+
+    it('NoMinorUpgrades lets the patch update through, with no deferral', async () => {
+      const f = fakeApi([shoot()]);
+      const report = await runMaintenance({ ...deps(f.api, IN_WINDOW), exclusions: () => freeze('NoMinorUpgrades') }, 'n', 's');
+      expect(report.result).toBe('maintained');
+      expect(f.updates[0]?.spec.kubernetes.version).toBe('1.31.6');
+      expect(f.events.map((e) => e.reason)).toEqual(['KubernetesVersionMaintenance']);
+    });
   });
 });

@@ -18,6 +18,9 @@ import { FakeClock } from './fake-timers.js';
 const SHOOTS = '/apis/core.gardener.cloud/v1beta1/shoots';
 const PROFILES = '/apis/core.gardener.cloud/v1beta1/cloudprofiles';
 const NAMESPACED_PROFILES = '/apis/core.gardener.cloud/v1beta1/namespacedcloudprofiles';
+const EXCLUSIONS = '/apis/maintenance.shoot-maintenance.io/v1alpha1/maintenanceexclusions';
+const CLUSTER_EXCLUSIONS = '/apis/maintenance.shoot-maintenance.io/v1alpha1/clustermaintenanceexclusions';
+const NAMESPACES = '/api/v1/namespaces';
 const LEASES = '/apis/coordination.k8s.io/v1/namespaces/sm/leases';
 const LEASE = `${LEASES}/scheduler`;
 const NAMESPACE = 'garden-dev';
@@ -65,6 +68,8 @@ interface Lease {
 /** The cluster behind the fake API server: shoots, one CloudProfile, the Lease; requests it holds back. */
 class FakeCluster {
   readonly shoots = new Map<string, Shoot>();
+  /** Served at the freezes' paths when set; unset, they answer 404 (the CRDs not installed). */
+  exclusions: Record<string, unknown>[] | undefined;
   lease: Lease | null = null;
   /** 'fail': every Lease request answers 500. */
   leaseMode: 'ok' | 'fail' = 'ok';
@@ -105,6 +110,10 @@ class FakeCluster {
     if (r.path === SHOOTS) return isWatch(r) ? 'watch' : { status: 200, body: { metadata: { resourceVersion: '50' }, items: [...this.shoots.values()] } };
     if (r.path === PROFILES) return isWatch(r) ? 'watch' : { status: 200, body: { metadata: { resourceVersion: '60' }, items: [this.profile()] } };
     if (r.path === NAMESPACED_PROFILES) return isWatch(r) ? 'watch' : { status: 200, body: { metadata: { resourceVersion: '61' }, items: [] } };
+    if (this.exclusions && (r.path === EXCLUSIONS || r.path === CLUSTER_EXCLUSIONS || r.path === NAMESPACES)) {
+      const items = r.path === EXCLUSIONS ? this.exclusions : r.path === NAMESPACES ? [{ metadata: { name: NAMESPACE, resourceVersion: '1' } }] : [];
+      return isWatch(r) ? 'watch' : { status: 200, body: { metadata: { resourceVersion: '70' }, items } };
+    }
     if (r.path === LEASE || r.path === LEASES) return this.leaseAnswer(r, body as unknown as Lease | undefined);
     if (r.method === 'POST' && r.path === `/api/v1/namespaces/${NAMESPACE}/events`) return { status: 201, body };
     const m = /^\/apis\/core\.gardener\.cloud\/v1beta1\/namespaces\/[^/]+\/shoots\/([^/]+)(\/status)?$/.exec(r.path);
@@ -174,6 +183,7 @@ class QueueTimers implements TimerApi {
 
 interface LogLine {
   msg: string;
+  path?: string;
   shoot?: string;
   reason?: string;
   dueAt?: string;
@@ -189,13 +199,21 @@ afterEach(async () => {
 
 async function start(
   shoots: Shoot[],
-  options: { maxConcurrent?: number; lease?: Lease; holdIf?: (r: RecordedRequest) => boolean; cluster?: FakeCluster; forcedUpdateNoticeMs?: number } = {},
+  options: {
+    maxConcurrent?: number;
+    lease?: Lease;
+    holdIf?: (r: RecordedRequest) => boolean;
+    cluster?: FakeCluster;
+    forcedUpdateNoticeMs?: number;
+    exclusions?: Record<string, unknown>[];
+  } = {},
 ) {
   const clock = new FakeClock(T0);
   const timers = new QueueTimers(clock);
   const cluster = options.cluster ?? new FakeCluster(shoots);
   if (options.lease) cluster.lease = options.lease;
   if (options.holdIf) cluster.holdIf = options.holdIf;
+  if (options.exclusions) cluster.exclusions = options.exclusions;
   const fake: FakeApiServer = await startFakeApiServer((r) => cluster.handle(r));
   const client = await KubeRestClient.fromKubeConfig(fake.kubeConfig());
   const lines: LogLine[] = [];
@@ -416,6 +434,45 @@ describe('MaintenanceScheduler: lost leadership', { timeout: TEST_TIMEOUT_MS }, 
     expectMaintained(h, waiting);
     expectMaintained(h, running);
     expect(h.shootRequests(waiting, newTerm).length).toBe(h.shootRequests(waiting).length);
+  });
+});
+
+describe('MaintenanceScheduler: maintenance freezes', { timeout: TEST_TIMEOUT_MS }, () => {
+  /** In its window at T0 (15:00; effective until 15:00:20), due at 15:00:10 with random 0.5 (within the renew deadline). */
+  function inWindow(name: string): Shoot {
+    const s = shoot(name);
+    s.spec.maintenance = { timeWindow: { begin: '143000+0000', end: '151520+0000' } };
+    return s;
+  }
+
+  it('without the freezes\' CRDs (404 on list) it logs once per collection and maintains as without freezes', async () => {
+    const h = await start([inWindow('a')]);
+    await eventually(() => h.scheduler.isLeader && h.timers.armed.size === 1, 5_000, 'leading, the queue armed');
+    h.clock.advance(10_000);
+    await eventually(() => h.ran('a'), 5_000, 'the run of a');
+    expectMaintained(h, 'a');
+    const missing = h.lines.filter((l) => l.msg.includes('not served'));
+    expect(missing.map((l) => l.path).sort()).toEqual([CLUSTER_EXCLUSIONS, EXCLUSIONS, NAMESPACES].sort());
+  });
+
+  it('a NoUpgrades freeze in the cluster holds a due shoot back: nothing written, one MaintenanceDeferred Event, queued for the next occurrence', async () => {
+    const freeze = {
+      apiVersion: 'maintenance.shoot-maintenance.io/v1alpha1',
+      kind: 'MaintenanceExclusion',
+      metadata: { name: 'release', namespace: NAMESPACE, resourceVersion: '9' },
+      spec: { start: '2026-03-01T00:00:00Z', end: '2026-03-20T00:00:00Z', scope: 'NoUpgrades' },
+    };
+    const h = await start([inWindow('a')], { exclusions: [freeze] });
+    await eventually(() => h.scheduler.isLeader && h.timers.armed.size === 1, 5_000, 'leading, the queue armed');
+    h.clock.advance(10_000);
+    await eventually(() => h.ran('a', 'excluded'), 5_000, 'the excluded run of a');
+    expect(h.cluster.shoots.get('a')?.spec.kubernetes.version).toBe('1.31.0');
+    expect(h.shootRequests('a').map((r) => r.method)).toEqual(['GET']);
+    const events = h.fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/events')).map((r) => JSON.parse(r.body) as { reason: string; message: string });
+    expect(events.map((e) => [e.reason, e.message])).toEqual([
+      ['MaintenanceDeferred', `Deferred by MaintenanceExclusion "${NAMESPACE}/release" (NoUpgrades) until 2026-03-20T00:00:00Z: control plane: Kubernetes version "1.31.0" to "1.31.6"`],
+    ]);
+    expect(h.lastQueued('a')).toMatchObject({ reason: 'next-window', dueAt: '2026-03-11T14:45:10.000Z' });
   });
 });
 
