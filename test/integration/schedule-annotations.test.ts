@@ -1,5 +1,5 @@
 // The done-when of the schedule annotations through the `plan` command on the example file
-// examples/shoots/berlin-weekdays.yaml (Europe/Berlin, 020000+0100–040000+0100, Tue,Thu): maintained
+// examples/shoots/berlin-tue-thu.yaml (Europe/Berlin, 020000+0100–040000+0100, Tue,Thu): maintained
 // at 02:00–03:45 Berlin time on both sides of the 2026-10-25 change to winter time, and only on its days.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ interface PlanJson {
 
 const planAt = (now: string): PlanJson =>
   JSON.parse(
-    runPlanCommand({ shoot: join(EXAMPLES, 'shoots', 'berlin-weekdays.yaml'), cloudProfile: [join(EXAMPLES, 'cloudprofile.yaml')], now, output: 'json' }),
+    runPlanCommand({ shoot: join(EXAMPLES, 'shoots', 'berlin-tue-thu.yaml'), cloudProfile: [join(EXAMPLES, 'cloudprofile.yaml')], now, output: 'json' }),
   ) as PlanJson;
 
 describe('plan --now on a Europe/Berlin Tue,Thu shoot around the 2026 changes of summer time', () => {

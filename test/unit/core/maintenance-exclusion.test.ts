@@ -238,12 +238,13 @@ describe('plan() under a freeze', () => {
     expect(p.shoot.spec.provider.workers?.[0]?.machine.image?.version).toBe('2135.6.0');
   });
 
-  it('NoMinorOrImageUpgrades holds a held spec back', () => {
+  it('NoMinorOrImageUpgrades still rolls a held spec out (the user’s own change; only NoUpgrades keeps it held)', () => {
     const s = shootAt('1.11.0');
     s.metadata.annotations = { [PENDING_SPEC_ANNOTATION]: JSON.stringify({ ...s.spec, region: 'other' }) };
     const p = planUnder(s, 'NoMinorOrImageUpgrades');
-    expect(p.heldSpecReleased).toBe(false);
-    expect(p.deferred[0]).toEqual({ component: 'held spec', change: 'spec change held back (confineSpecUpdateRollout)', forced: false });
+    expect(p.heldSpecReleased).toBe(true);
+    expect(p.shoot.spec.region).toBe('other');
+    expect(p.deferred.some((d) => d.component === 'held spec')).toBe(false);
   });
 
   it('NoUpgrades: not due (excluded), deferred lists everything, the shoot unchanged; the MaintenanceDeferred Event text', () => {
