@@ -18,6 +18,7 @@ import {
 import { type ExclusionSet, restrictionAt } from '../core/maintenance-exclusion.js';
 import { scheduleOf, type Weekday } from '../core/maintenance-schedule.js';
 import type { Shoot } from '../core/shoot.js';
+import { isoSeconds } from '../core/timewindow.js';
 import { changeLines, deferredText, windowText } from './plan-text.js';
 
 /** One shoot as the command found it: with its profile, or the reason it cannot be planned. */
@@ -60,11 +61,6 @@ export interface ScheduleRow {
   deferred: DeferredChange[];
   /** Why the shoot cannot be planned (profile missing or unusable, object unreadable); the row has no changes. */
   error: string | null;
-}
-
-/** `2026-10-25T00:00:00.000Z` → `2026-10-25T00:00:00Z`. */
-function isoSeconds(d: Date): string {
-  return new Date(Math.floor(d.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function emptyRow(input: ScheduleInput): ScheduleRow {
