@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { AdmissionDeps } from '../admission/handler-deps.js';
 import { MalformedReviewError, oneLine, parseJsonDocument } from '../admission/review.js';
 import { BODY_LIMIT_BYTES, replyClientError } from './client-errors.js';
+import { boundConnections, type ConnectionBounds, DEFAULT_CONNECTION_BOUNDS, KEEP_ALIVE_TIMEOUT_MS } from './connection-bounds.js';
 import { createWebhookMetrics, type WebhookMetrics } from './metrics.js';
 import { admissionRoutes } from './routes/admission-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -33,6 +34,8 @@ export interface WebhookAppDeps extends Omit<AdmissionDeps, 'log'> {
   clientCaPem?: string;
   /** Process metrics (CPU, memory, event loop) in /metrics; tests building many apps turn them off. */
   processMetrics?: boolean;
+  /** Slow-client bounds (connection-bounds.ts); DEFAULT_CONNECTION_BOUNDS when absent. */
+  connectionBounds?: ConnectionBounds;
 }
 
 export interface WebhookControl {
@@ -77,9 +80,12 @@ export function buildApp(deps: WebhookAppDeps): WebhookApp {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     requestTimeout: 30_000,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   }) as unknown as WebhookApp;
+
+  boundConnections(app.server, deps.connectionBounds ?? DEFAULT_CONNECTION_BOUNDS, deps.logger);
 
   const metrics = createWebhookMetrics(() => deps.certificates.current().notAfter, deps.processMetrics ?? true);
   deps.certificates.onChange((pair) => app.server.setSecureContext(secureContextOptions(pair)));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { pino } from 'pino';
 import { DEFAULT_SCHEDULER_USER } from '../../src/admission/handler-deps.js';
+import type { ConnectionBounds } from '../../src/webhook/connection-bounds.js';
 import { buildApp, type WebhookApp } from '../../src/webhook/app.js';
 import type { CloudProfileSource } from '../../src/admission/handler-deps.js';
 import { loadCloudProfileFiles } from '../../src/catalogue/profile-files.js';
@@ -44,6 +45,7 @@ export interface StartOptions {
   now?: Date;
   clientCaPem?: string;
   watch?: boolean;
+  connectionBounds?: ConnectionBounds;
 }
 
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
@@ -61,6 +63,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     logger,
     certificates,
     processMetrics: false,
+    ...(options.connectionBounds ? { connectionBounds: options.connectionBounds } : {}),
     ...(options.clientCaPem ? { clientCaPem: options.clientCaPem } : {}),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
