@@ -3,6 +3,7 @@
 // webhook. The CRD schemas check only types, so every rule and its text is here. Label selectors
 // are checked as apimachinery's metav1validation.ValidateLabelSelector does, with its texts
 // (k8s.io/apimachinery/pkg/apis/meta/v1/validation/validation.go, pkg/util/validation/validation.go).
+import { isJsonObject } from './json.js';
 import { type FieldError, forbidden, invalid, notSupported, required } from './field-errors.js';
 import { EXCLUSION_SCOPES, MAINTENANCE_EXCLUSION_KIND } from './maintenance-exclusion.js';
 
@@ -29,10 +30,6 @@ export function parseRfc3339(text: string): number | undefined {
   if (offsetHours > 23 || offsetMinutes > 59) return undefined;
   const ms = Date.parse(text.toUpperCase());
   return Number.isNaN(ms) ? undefined : ms;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // ---- apimachinery's texts ---------------------------------------------------------------------
@@ -89,12 +86,12 @@ export function labelValueErrors(value: string): string[] {
 /** metav1validation.ValidateLabelSelector (without AllowInvalidLabelValueInSelector). */
 export function validateLabelSelector(selector: unknown, path: string): FieldError[] {
   if (selector === undefined || selector === null) return [];
-  if (!isRecord(selector)) return [invalid(path, selector, 'must be a label selector')];
+  if (!isJsonObject(selector)) return [invalid(path, selector, 'must be a label selector')];
   const errors: FieldError[] = [];
   const { matchLabels, matchExpressions } = selector;
   if (matchLabels !== undefined && matchLabels !== null) {
     const labelsPath = `${path}.matchLabels`;
-    if (!isRecord(matchLabels)) errors.push(invalid(labelsPath, matchLabels, 'must be a map of label keys to values'));
+    if (!isJsonObject(matchLabels)) errors.push(invalid(labelsPath, matchLabels, 'must be a map of label keys to values'));
     else {
       for (const [key, value] of Object.entries(matchLabels)) {
         for (const msg of qualifiedNameErrors(key)) errors.push(invalid(labelsPath, key, msg));
@@ -117,7 +114,7 @@ export function validateLabelSelector(selector: unknown, path: string): FieldErr
 
 /** metav1validation.ValidateLabelSelectorRequirement. */
 function requirementErrors(requirement: unknown, path: string): FieldError[] {
-  if (!isRecord(requirement)) return [invalid(path, requirement, 'must be a label selector requirement')];
+  if (!isJsonObject(requirement)) return [invalid(path, requirement, 'must be a label selector requirement')];
   const errors: FieldError[] = [];
   const { key, operator } = requirement;
   const values = Array.isArray(requirement.values) ? (requirement.values as unknown[]) : [];
@@ -162,7 +159,7 @@ function timeField(spec: Record<string, unknown>, field: 'start' | 'end', errors
  */
 export function validateMaintenanceExclusion(kind: string, object: unknown): FieldError[] {
   const errors: FieldError[] = [];
-  const spec = isRecord(object) && isRecord(object.spec) ? object.spec : undefined;
+  const spec = isJsonObject(object) && isJsonObject(object.spec) ? object.spec : undefined;
   if (!spec) return [required('spec', '')];
   const start = timeField(spec, 'start', errors);
   const end = timeField(spec, 'end', errors);
