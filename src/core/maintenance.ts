@@ -55,6 +55,7 @@ import {
   compareVersions,
   decideKubernetesVersionUpdate,
   decideMachineImageTarget,
+  findExactVersion,
   higherVersionFailureText,
   isExpired,
   MACHINE_IMAGE_UPDATE_REASON,
@@ -207,7 +208,7 @@ function maintainMachineImage(
 
   let reason: string;
   let forced: boolean;
-  const inFiltered = versions.find((v) => v.version === current);
+  const inFiltered = findExactVersion(versions, current);
   if (!inFiltered) {
     reason = MACHINE_IMAGE_UPDATE_REASON.vanished;
     // Listed but no longer compatible with this worker: forced, as in Gardener. Gone from the

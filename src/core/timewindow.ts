@@ -233,6 +233,31 @@ export type TimeWindowParse =
 /** ParseMaintenanceTimeWindow: both ends, begin first; error texts exactly
  *  `could not parse begin time: could not parse the value into the maintenanceTime format: <go error>` */
 export function parseTimeWindow(spec: { begin?: string; end?: string }): TimeWindowParse {
+  const key = `${spec.begin ?? ''}\u0000${spec.end ?? ''}`;
+  let parsed = parsedWindows.get(key);
+  if (parsed === undefined) {
+    parsed = deepFreeze(parseTimeWindowUncached(spec));
+    if (parsedWindows.size >= PARSED_WINDOWS_LIMIT) parsedWindows.clear();
+    parsedWindows.set(key, parsed);
+  }
+  return parsed;
+}
+
+// Parsed windows by their two texts: plan() and the due queue read each shoot's window several
+// times, and a fleet uses few distinct windows. Bounded (cleared when full); the results are
+// frozen because callers share them.
+const PARSED_WINDOWS_LIMIT = 4096;
+const parsedWindows = new Map<string, TimeWindowParse>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function parseTimeWindowUncached(spec: { begin?: string; end?: string }): TimeWindowParse {
   const begin = parseTimeOfDay(spec.begin ?? '');
   if (!begin.ok) return { ok: false, error: `could not parse begin time: ${maintenanceTimeError(begin.error)}` };
   const end = parseTimeOfDay(spec.end ?? '');

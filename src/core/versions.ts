@@ -43,8 +43,23 @@ export interface IndexedVersion<T extends ExpirableVersion = ExpirableVersion | 
 // prerelease and build metadata.
 const LENIENT_VERSION = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
 
-/** Parse like Masterminds `semver.NewVersion`: `1` = 1.0.0, `1.7` = 1.7.0, leading `v`, prerelease and build kept. */
+// Parsed versions by their text. A fleet names few distinct versions, and plan() parses the
+// same ones for every shoot and pool (a fifth of its time before this memo). Bounded: cleared
+// when full, so hostile input cannot grow it. The SemVer objects are shared: never mutate one.
+const PARSED_LIMIT = 4096;
+const parsedVersions = new Map<string, SemVer | undefined>();
+
+/** Parse like Masterminds `semver.NewVersion`: `1` = 1.0.0, `1.7` = 1.7.0, leading `v`, prerelease and build kept.
+ *  The result is shared between callers (memoised): do not mutate it. */
 export function parseVersionLenient(v: string): SemVer | undefined {
+  if (parsedVersions.has(v)) return parsedVersions.get(v);
+  const parsed = parseUncached(v);
+  if (parsedVersions.size >= PARSED_LIMIT) parsedVersions.clear();
+  parsedVersions.set(v, parsed);
+  return parsed;
+}
+
+function parseUncached(v: string): SemVer | undefined {
   const m = LENIENT_VERSION.exec(v);
   if (!m) return undefined;
   const num = (s: string | undefined) => (s === undefined ? '0' : String(Number(s)));
@@ -193,6 +208,20 @@ function normalizedKey(v: SemVer): string {
   return `${v.major}.${v.minor}.${v.patch}`;
 }
 
+/** Versions of one list by their exact text (the first in list order wins); built once per list. */
+const byExactVersion = new WeakMap<readonly IndexedVersion[], Map<string, IndexedVersion>>();
+
+/** The version spelled exactly `version` (no normalisation), the first in list order. */
+export function findExactVersion<T extends IndexedVersion>(versions: T[], version: string): T | undefined {
+  let table = byExactVersion.get(versions);
+  if (!table) {
+    table = new Map();
+    for (const v of versions) if (!table.has(v.version)) table.set(v.version, v);
+    byExactVersion.set(versions, table);
+  }
+  return table.get(version) as T | undefined;
+}
+
 /** KubernetesVersionExistsInCloudProfile: normalised comparison (the first in list order wins). */
 export function findVersion<T extends IndexedVersion>(versions: T[], version: string): T | undefined {
   const wanted = parseVersionLenient(normalizeVersion(version));
@@ -249,7 +278,49 @@ function withinPatchRangeOf(current: SemVer): Predicate {
 export function latestPatchForAutoUpdate(versions: IndexedVersion[], current: string, now: Date): string | undefined {
   const cur = parseVersionLenient(current);
   if (!cur) return undefined;
-  return versionForAutoUpdate(versions, cur, now, [withinPatchRangeOf(cur)]);
+  // Only the current minor's versions can pass the tilde range; scanning just them (in the same
+  // order) finds the same version as scanning the whole list, without walking every higher minor.
+  const base = parseVersionLenient(normalizeVersion(cur.version));
+  if (!base) return undefined;
+  return versionForAutoUpdate(sameMinorOf(versions, base.major, base.minor, 'normalized'), cur, now, [withinPatchRangeOf(cur)]);
+}
+
+/** The versions of one list grouped by major.minor (of the semver, or of the normalised form), in
+ *  list order; built once per list and form (a list is never changed after indexVersions). */
+const byMinor = { semver: new WeakMap<readonly IndexedVersion[], Map<string, IndexedVersion[]>>(), normalized: new WeakMap<readonly IndexedVersion[], Map<string, IndexedVersion[]>>() };
+
+const byMajor = new WeakMap<readonly IndexedVersion[], Map<number, IndexedVersion[]>>();
+
+/** The versions of one list with this semver major, in list order; built once per list. */
+function sameMajorOf(versions: IndexedVersion[], major: number): IndexedVersion[] {
+  let groups = byMajor.get(versions);
+  if (!groups) {
+    groups = new Map();
+    for (const v of versions) {
+      const group = groups.get(v.semver.major);
+      if (group) group.push(v);
+      else groups.set(v.semver.major, [v]);
+    }
+    byMajor.set(versions, groups);
+  }
+  return groups.get(major) ?? [];
+}
+
+function sameMinorOf(versions: IndexedVersion[], major: number, minor: number, form: 'semver' | 'normalized'): IndexedVersion[] {
+  let groups = byMinor[form].get(versions);
+  if (!groups) {
+    groups = new Map();
+    for (const v of versions) {
+      const parsed = form === 'semver' ? v.semver : v.normalizedSemver;
+      if (parsed === undefined) continue;
+      const key = `${parsed.major}.${parsed.minor}`;
+      const group = groups.get(key);
+      if (group) group.push(v);
+      else groups.set(key, [v]);
+    }
+    byMinor[form].set(versions, groups);
+  }
+  return groups.get(`${major}.${minor}`) ?? [];
 }
 
 /** Machine image strategy minor, auto (GetLatestVersionForMinorAutoUpdate): a higher patch first, else the highest higher version of the same major. */
@@ -258,7 +329,8 @@ export function latestVersionInMajorForAutoUpdate(versions: IndexedVersion[], cu
   if (!cur) return undefined;
   return (
     latestPatchForAutoUpdate(versions, current, now) ??
-    versionForAutoUpdate(versions, cur, now, [(v) => v.semver.major === cur.major])
+    // Only the current major's versions can pass: scanning just them (same order) finds the same version.
+    versionForAutoUpdate(sameMajorOf(versions, cur.major), cur, now, [(v) => v.semver.major === cur.major])
   );
 }
 
@@ -274,8 +346,10 @@ export function versionForForcedUpdateToConsecutiveMinor(versions: IndexedVersio
   const cur = parseVersionLenient(current);
   if (!cur) return undefined;
   const nextMinor: Predicate = (v) => v.semver.major === cur.major && v.semver.minor === cur.minor + 1;
+  // Only that minor's versions can pass: scanning just them (same order) finds the same version.
+  const candidates = sameMinorOf(versions, cur.major, cur.minor + 1, 'semver');
   return (
-    latestQualifying(versions, now, [nextMinor, (v) => !isExpired(v, now)]) ?? latestQualifying(versions, now, [nextMinor])
+    latestQualifying(candidates, now, [nextMinor, (v) => !isExpired(v, now)]) ?? latestQualifying(candidates, now, [nextMinor])
   )?.version;
 }
 
