@@ -22,7 +22,7 @@ const PARTS = {
   // --single-threaded: no background GC or compiler threads, so the figure is one core's.
   plan: { file: 'plan.mjs', nodeArgs: ['--single-threaded', '--max-old-space-size=4096'], timeoutS: 900 },
   queue: { file: 'queue.mjs', nodeArgs: ['--expose-gc'], timeoutS: 300 },
-  cluster: { file: 'cluster.mjs', nodeArgs: [], timeoutS: 1200 },
+  cluster: { file: 'cluster.mjs', nodeArgs: [], timeoutS: 2400 },
 };
 
 const args = process.argv.slice(2);

@@ -176,6 +176,8 @@ function cluster(r, opts) {
     out.push('|--:|--:|--:|--:|');
     for (const row of mem.bySize) out.push(`| ${n(row.shoots)} | ${n(row.vmRssMiB, 1)} | ${n(row.heapUsedMiB, 1)} | ${n(row.queued)} |`);
     out.push('');
+    const bytes = r.cachedShootJsonBytes;
+    if (bytes) out.push(`One of these shoots as kube-apiserver serves it: ${n(bytes.asServed)} bytes of JSON; what the cache keeps of it (\`src/scheduler/cached-shoot.ts\`): ${n(bytes.cached)} bytes.\n`);
     const per = mem.perShootBytes;
     if (per) {
       out.push(

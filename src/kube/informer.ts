@@ -25,12 +25,15 @@ export interface InformerHandlers<T> {
   onError?: (err: unknown, retryInMs: number) => void;
 }
 
-export interface InformerOptions {
+export interface InformerOptions<T = unknown> {
   /** Collection path, e.g. /apis/core.gardener.cloud/v1beta1/shoots */
   path: string;
   /** Back-off after a failure: from min (500 ms) doubling to max (30 s); tests shorten it. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** What the cache keeps of each listed or watched object (default: all of it). Handlers and
+   *  get/list see only what it returns; it must keep metadata.name, namespace and resourceVersion. */
+  transform?: (obj: T) => T;
 }
 
 export function keyOf(obj: KubeObject): string {
@@ -53,7 +56,7 @@ export class Informer<T extends KubeObject> {
 
   constructor(
     private readonly client: KubeRestClient,
-    private readonly options: InformerOptions,
+    private readonly options: InformerOptions<T>,
     private readonly handlers: InformerHandlers<T>,
   ) {}
 
@@ -127,7 +130,9 @@ export class Informer<T extends KubeObject> {
   private async relist(): Promise<string> {
     const list = await this.client.request<List<T>>({ method: 'GET', path: this.options.path });
     const seen = new Set<string>();
-    for (const item of list.items) {
+    const transform = this.options.transform;
+    for (const listed of list.items) {
+      const item = transform ? transform(listed) : listed;
       const key = keyOf(item);
       seen.add(key);
       const old = this.cache.get(key);
@@ -148,7 +153,7 @@ export class Informer<T extends KubeObject> {
 
   private apply(event: WatchEvent<T>): void {
     if (event.type === 'BOOKMARK') return;
-    const obj = event.object;
+    const obj = this.options.transform ? this.options.transform(event.object) : event.object;
     const key = keyOf(obj);
     const old = this.cache.get(key);
     if (event.type === 'DELETED') {

@@ -19,6 +19,7 @@ import { KubeApiError, type KubeRestClient } from '../kube/rest-client.js';
 import { SHOOTS_PATH, ShootClient } from '../kube/shoot-client.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { DueQueue, realTimers, type TimerApi } from './due-queue.js';
+import { cachedShootOf } from './cached-shoot.js';
 import { dueTimeOf, needsReplan, nextWindowDueTime } from './due-time.js';
 import { ForcedUpdateNotifier } from './forced-update-notifier.js';
 import { LeaderElector } from './leader-election.js';
@@ -136,7 +137,7 @@ export class MaintenanceScheduler {
       now: () => new Date(this.now()),
       gauge: this.metrics.forcedUpdate,
     });
-    this.shoots = new Informer<Shoot>(client, { path: SHOOTS_PATH }, {
+    this.shoots = new Informer<Shoot>(client, { path: SHOOTS_PATH, transform: cachedShootOf }, {
       onAdd: (shoot) => {
         this.plan(shoot);
         this.notice(shoot);

@@ -60,6 +60,33 @@ async function run(list: (n: number) => Answer, options: { minBackoffMs?: number
 const listOf = (resourceVersion: string, items: Thing[]): Answer => ({ status: 200, body: { kind: 'ThingList', metadata: { resourceVersion }, items } });
 
 describe('Informer', () => {
+  it('keeps what its transform returns, for listed and watched objects alike, and hands that to the handlers', async () => {
+    const fake = await startFakeApiServer((req) => (req.query.get('watch') === 'true' ? 'watch' : listOf('10', [thing('a', '3', 7)])));
+    const client = await KubeRestClient.fromKubeConfig(fake.kubeConfig());
+    const seen: unknown[] = [];
+    const informer = new Informer<Thing>(client, { path: PATH, transform: (t) => ({ metadata: t.metadata }) }, {
+      onAdd: (t) => seen.push(t),
+      onUpdate: (t, old) => seen.push(t, old),
+    });
+    stops.push(
+      () => fake.close(),
+      () => client.close(),
+      () => informer.stop(),
+    );
+    await informer.start();
+    expect(informer.get('ns/a')).toEqual({ metadata: { name: 'a', namespace: 'ns', resourceVersion: '3' } });
+    await eventually(() => fake.watches.length === 1);
+    fake.send({ type: 'MODIFIED', object: thing('a', '11', 8) });
+    await eventually(() => informer.get('ns/a')?.metadata.resourceVersion === '11');
+    expect(informer.list()).toEqual([{ metadata: { name: 'a', namespace: 'ns', resourceVersion: '11' } }]);
+    // The handlers saw only what the cache keeps: the new object and the old one.
+    expect(seen).toEqual([
+      { metadata: { name: 'a', namespace: 'ns', resourceVersion: '3' } },
+      { metadata: { name: 'a', namespace: 'ns', resourceVersion: '11' } },
+      { metadata: { name: 'a', namespace: 'ns', resourceVersion: '3' } },
+    ]);
+  });
+
   it('lists into its cache, reports synced, then watches from the list resourceVersion with bookmarks and a server timeout', async () => {
     const r = await run(() => listOf('10', [thing('a', '3'), thing('b', '4'), thing('c', '5', 0, '')]));
     expect(r.informer.hasSynced).toBe(false);
