@@ -27,23 +27,51 @@ export interface DecodingSchema {
   nullDenied?: boolean;
 }
 
-function decodeInPlace(value: unknown, schema: DecodingSchema): void {
+/** A schema's properties as a Map, made once per schema node (not per object decoded). */
+const propertyMaps = new WeakMap<DecodingSchema, ReadonlyMap<string, DecodingSchema>>();
+
+function propertiesOf(schema: DecodingSchema): ReadonlyMap<string, DecodingSchema> | undefined {
+  if (!schema.properties) return undefined;
+  let map = propertyMaps.get(schema);
+  if (!map) {
+    map = new Map(Object.entries(schema.properties));
+    propertyMaps.set(schema, map);
+  }
+  return map;
+}
+
+function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  // A "__proto__" key (JSON.parse makes it an own key) must stay a plain key.
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/**
+ * Copies and decodes in one walk: keys keep their order, a dropped `null` is never copied (no
+ * `delete`), absent non-pointer structs are appended in the schema's order.
+ */
+function copyDecoded(value: unknown, schema: DecodingSchema): unknown {
   if (Array.isArray(value)) {
-    if (schema.items) for (const item of value) decodeInPlace(item, schema.items);
-    return;
+    const items = schema.items;
+    return items ? value.map((item: unknown) => copyDecoded(item, items)) : deepCopy(value);
   }
-  if (!isJsonObject(value) || !schema.properties) return;
-  for (const [key, child] of Object.entries(schema.properties)) {
-    const present = Object.prototype.hasOwnProperty.call(value, key);
-    const field = present ? value[key] : undefined;
-    if (child.goStruct && (field === undefined || field === null)) {
-      value[key] = {};
-    } else if (field === null && !child.nullDenied) {
-      delete value[key];
-    } else if (present) {
-      decodeInPlace(field, child);
-    }
+  if (!isJsonObject(value)) return value;
+  const properties = propertiesOf(schema);
+  if (!properties) return deepCopy(value);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const field = value[key];
+    const child = properties.get(key);
+    if (!child) setKey(copy, key, deepCopy(field));
+    else if (field === null) {
+      if (child.goStruct) copy[key] = {};
+      else if (child.nullDenied) copy[key] = null;
+    } else copy[key] = copyDecoded(field, child);
   }
+  for (const [key, child] of properties) {
+    if (child.goStruct && !Object.prototype.hasOwnProperty.call(value, key)) copy[key] = {};
+  }
+  return copy;
 }
 
 /**
@@ -52,7 +80,5 @@ function decodeInPlace(value: unknown, schema: DecodingSchema): void {
  */
 export function decodeLikeGardener<T>(document: T, schema: DecodingSchema): T {
   if (!isJsonObject(document)) return document;
-  const copy = deepCopy(document);
-  decodeInPlace(copy, schema);
-  return copy;
+  return copyDecoded(document, schema) as T;
 }

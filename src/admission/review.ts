@@ -135,25 +135,40 @@ function describeSchemaError(e: ErrorObject): string {
   return `${where || 'review'} ${e.message ?? 'is invalid'}`;
 }
 
+/** Documents parseJsonDocument has already checked, so decoding the review does not walk them again. */
+const checkedDocuments = new WeakSet<object>();
+
 /**
  * Refuses `__proto__` keys (so no later assignment can reach a prototype) and nesting deeper than
- * MAX_NESTING_DEPTH (so no recursive walk can overflow the stack). Iterative on purpose.
+ * MAX_NESTING_DEPTH (so no recursive walk can overflow the stack). Iterative on purpose; only
+ * objects and arrays are stacked (parallel arrays: no allocation per value).
  */
 export function assertSafeDocument(value: unknown): void {
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  while (stack.length > 0) {
-    const top = stack.pop();
-    if (top === undefined || top.value === null || typeof top.value !== 'object') continue;
-    if (top.depth > MAX_NESTING_DEPTH) {
+  if (value === null || typeof value !== 'object') return;
+  const values: object[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const top = values.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth > MAX_NESTING_DEPTH) {
       throw new MalformedReviewError(`document nests deeper than ${MAX_NESTING_DEPTH} levels`);
     }
-    if (Array.isArray(top.value)) {
-      for (const item of top.value) stack.push({ value: item, depth: top.depth + 1 });
+    if (Array.isArray(top)) {
+      for (const item of top as unknown[]) {
+        if (item !== null && typeof item === 'object') {
+          values.push(item);
+          depths.push(depth + 1);
+        }
+      }
       continue;
     }
-    for (const key of Object.keys(top.value)) {
+    for (const key of Object.keys(top)) {
       if (key === '__proto__') throw new MalformedReviewError('document contains a "__proto__" key');
-      stack.push({ value: (top.value as JsonObject)[key], depth: top.depth + 1 });
+      const child = (top as JsonObject)[key];
+      if (child !== null && typeof child === 'object') {
+        values.push(child);
+        depths.push(depth + 1);
+      }
     }
   }
 }
@@ -173,12 +188,13 @@ export function parseJsonDocument(text: string): unknown {
     throw new MalformedReviewError(`body is not valid JSON${kind ? `: ${oneLine(kind, 80)}` : ''}${where}`);
   }
   assertSafeDocument(parsed);
+  if (parsed !== null && typeof parsed === 'object') checkedDocuments.add(parsed);
   return parsed;
 }
 
 /** Checks the envelope of an AdmissionReview v1 request. */
 export function decodeAdmissionReview(body: unknown): AdmissionReviewRequest {
-  assertSafeDocument(body);
+  if (body === null || typeof body !== 'object' || !checkedDocuments.has(body)) assertSafeDocument(body);
   if (!validateReview(body)) {
     const first = validateReview.errors?.[0];
     throw new MalformedReviewError(

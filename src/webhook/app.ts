@@ -1,6 +1,7 @@
 // The webhook's HTTPS application, built by a function and listened on only by the command (and
 // tests). HTTPS only (TLS ≥ 1.2), the serving certificate swapped in place on reload; bodies are
 // JSON up to 3 MiB; every client error is a one-line text with a 4xx status, never a 500.
+import { isUtf8 } from 'node:buffer';
 import type { Server as HttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -58,8 +59,6 @@ declare module 'fastify' {
 }
 
 export type WebhookApp = FastifyInstance<HttpsServer>;
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function buildApp(deps: WebhookAppDeps): WebhookApp {
   const initial = deps.certificates.current();
@@ -122,21 +121,22 @@ export function buildApp(deps: WebhookAppDeps): WebhookApp {
 
   // While draining, every answer asks the client to reconnect, so keep-alive connections move
   // to another replica instead of being cut when the listener closes.
-  app.addHook('onSend', async (_request, reply) => {
+  // Callback style: no promise per response.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   // One parser for JSON; every other content type is refused with 415 by fastify.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     try {
-      let text: string;
-      try {
-        text = utf8.decode(body as Buffer);
-      } catch {
-        throw new MalformedReviewError('body is not valid UTF-8');
-      }
-      done(null, parseJsonDocument(text));
+      // isUtf8 + toString: the same check as a fatal TextDecoder, at a fraction of its cost.
+      const buffer = body as Buffer;
+      if (!isUtf8(buffer)) throw new MalformedReviewError('body is not valid UTF-8');
+      const text = buffer.toString('utf8');
+      // TextDecoder dropped a leading byte-order mark; so does this.
+      done(null, parseJsonDocument(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
     } catch (err) {
       done(err as Error, undefined);
     }
