@@ -1,7 +1,7 @@
 // One maintenance run of one shoot against the API server (gardener/gardener
 // pkg/controllermanager/controller/shoot/maintenance/reconciler.go, (*Reconciler).reconcile, from its dry run
-// on; docs/design.md, "Differences from Gardener" 1–3): re-read, plan, dry-run, update (optimistic, never over
-// a newer user change), status.lastMaintenance, Events.
+// on; docs/design.md, "Differences from Gardener" 1–3): re-read, plan, update (optimistic, never over
+// a newer user change; a dry run only to explain a refusal), status.lastMaintenance, Events.
 import type { CatalogueIndex } from '../core/cloudprofile.js';
 import {
   DESCRIPTION_MAINTENANCE_FAILED,
@@ -132,43 +132,69 @@ export async function runMaintenance(deps: RunDeps, namespace: string, name: str
     // The record travels in the same update as the spec: a kill after it cannot lose it.
     const desired = withMaintenanceRecord(withoutStatus(planned.shoot), { lastMaintenance, events: planned.events });
     desired.metadata.resourceVersion = shoot.metadata.resourceVersion;
+    // The real update goes first: it is atomic, guarded by the resourceVersion read above and by the
+    // webhooks, so a dry run before it would only repeat it (one request per maintained shoot saved).
+    // Only when it fails for another reason than a conflict is the same update sent as a dry run, to
+    // tell a change the API server refuses (recorded as a failed maintenance, as Gardener's reconcile
+    // does after its dry run) from a failure of the moment (an Event, retried later).
+    let updated: Shoot;
     try {
-      await deps.api.updateShoot(desired, true);
+      updated = await deps.api.updateShoot(desired, false);
     } catch (err) {
       if (deps.isConflict(err)) {
         if (attempt < maxAttempts) continue;
         // A conflict says nothing about whether the change is valid: try again later, record nothing.
         return { result: 'conflict', changes, error: errorText(err), plan: planned };
       }
-      // As Gardener's reconcile after a failed dry run (reconciler.go, (*Reconciler).reconcile): record why,
-      // drop `maintain`, change nothing else.
-      const reason = updateFailedReason(errorText(err));
-      await deps.api.patchLastMaintenance(namespace, name, {
-        description: DESCRIPTION_MAINTENANCE_FAILED,
-        state: 'Failed',
-        failureReason: reason,
-        triggeredTime: planned.triggeredTime,
-      });
-      // Best effort: if even this patch is refused, the failure is already recorded above.
-      const removal = maintain
-        ? await deps.api.removeAnnotation(shoot, OPERATION_ANNOTATION).then(() => '', (e: unknown) => errorText(e))
-        : '';
-      const error = removal === '' ? reason : `${reason}; removing "maintain" failed: ${removal}`;
-      return { result: 'dry-run-failed', changes, error, plan: planned };
-    }
-    let updated: Shoot;
-    try {
-      updated = await deps.api.updateShoot(desired, false);
-    } catch (err) {
-      if (deps.isConflict(err) && attempt < maxAttempts) continue;
-      await deps.api.recordEvent(shoot, { type: 'Warning', reason: EVENT_REASON_FAILED, message: errorText(err) }).catch(() => undefined);
-      return { result: deps.isConflict(err) ? 'conflict' : 'error', changes, error: errorText(err), plan: planned };
+      const refusal = await deps.api.updateShoot(desired, true).then(
+        () => undefined,
+        (dryRunErr: unknown) => dryRunErr,
+      );
+      if (refusal === undefined) {
+        // The change is acceptable: the real update failed for a reason of the moment.
+        await deps.api.recordEvent(shoot, { type: 'Warning', reason: EVENT_REASON_FAILED, message: errorText(err) }).catch(() => undefined);
+        return { result: 'error', changes, error: errorText(err), plan: planned };
+      }
+      // A conflict now means the shoot moved on (or a timed-out update did land, with its record):
+      // re-read, as for a conflict on the update.
+      if (deps.isConflict(refusal)) {
+        if (attempt < maxAttempts) continue;
+        return { result: 'conflict', changes, error: errorText(refusal), plan: planned };
+      }
+      return recordRefusal(deps, shoot, planned, changes, maintain, errorText(refusal));
     }
     await deps.api.patchLastMaintenance(namespace, name, lastMaintenance);
     const eventError = await emit(deps, updated, planned.events, lastMaintenance.triggeredTime);
     await deps.api.removeAnnotation(updated, MAINTENANCE_RECORD_ANNOTATION);
     return { result: 'maintained', changes, plan: planned, ...eventError };
   }
+}
+
+/**
+ * As Gardener's reconcile after a failed dry run (reconciler.go, (*Reconciler).reconcile): record why,
+ * drop `maintain`, change nothing else.
+ */
+async function recordRefusal(
+  deps: RunDeps,
+  shoot: Shoot,
+  planned: MaintenancePlan,
+  changes: string[],
+  maintain: boolean,
+  apiError: string,
+): Promise<RunReport> {
+  const reason = updateFailedReason(apiError);
+  await deps.api.patchLastMaintenance(shoot.metadata.namespace ?? '', shoot.metadata.name ?? '', {
+    description: DESCRIPTION_MAINTENANCE_FAILED,
+    state: 'Failed',
+    failureReason: reason,
+    triggeredTime: planned.triggeredTime,
+  });
+  // Best effort: if even this patch is refused, the failure is already recorded above.
+  const removal = maintain
+    ? await deps.api.removeAnnotation(shoot, OPERATION_ANNOTATION).then(() => '', (e: unknown) => errorText(e))
+    : '';
+  const error = removal === '' ? reason : `${reason}; removing "maintain" failed: ${removal}`;
+  return { result: 'dry-run-failed', changes, error, plan: planned };
 }
 
 /** Finishes a run whose spec update landed but whose status patch did not (the scheduler died). */

@@ -6,11 +6,11 @@
 // maintainMachineImages and v1beta1/helper), not copied from what the scheduler printed.
 //
 // 1. The maintained spec is refused by the API server (a ValidatingAdmissionPolicy of the test):
-//    the dry run fails, lastMaintenance says so, `maintain` is dropped, nothing else changes and,
+//    the update and then its dry run fail, lastMaintenance says so, `maintain` is dropped, nothing else changes and,
 //    as in Gardener, no Event is recorded (Events follow a successful update only).
 // 2. An expired Kubernetes version has no successor in its CloudProfile: the run lands (tasks,
 //    `maintain` dropped) but its one item failed: lastMaintenance Failed and a Warning Event.
-// 3. The dry run passes but the real update is refused: a Warning MaintenanceFailed Event,
+// 3. The real update is refused but its dry run passes: a Warning MaintenanceFailed Event,
 //    `maintain` kept, retried with backoff.
 // Each then recovers once the cause is gone.
 import { readFileSync } from 'node:fs';

@@ -89,11 +89,11 @@ function deps(api: RunApi, now: Date) {
 }
 
 describe('runMaintenance', () => {
-  it('in the window: dry-run, update with the read resourceVersion, then lastMaintenance, then events', async () => {
+  it('in the window: one update with the read resourceVersion (no dry run), then lastMaintenance, then events', async () => {
     const f = fakeApi([shoot({ rv: '7' })]);
     const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
     expect(report.result).toBe('maintained');
-    expect(f.calls).toEqual(['get', 'dry-run', 'update', 'status', 'event', 'remove maintenance.gardener.cloud/last-maintenance']);
+    expect(f.calls).toEqual(['get', 'update', 'status', 'event', 'remove maintenance.gardener.cloud/last-maintenance']);
     expect(f.updates[0]?.metadata.resourceVersion).toBe('7');
     expect(f.updates[0]?.spec.kubernetes.version).toBe('1.31.6');
     expect(f.updates[0]?.status).toBeUndefined();
@@ -133,13 +133,13 @@ describe('runMaintenance', () => {
     expect(f.events).toEqual([]);
   });
 
-  it('a failing dry-run records Failed with the apiserver error, drops `maintain`, and changes nothing else', async () => {
-    const f = fakeApi([shoot({ annotations: { 'gardener.cloud/operation': 'maintain' } })], {
-      dryRun: [new Error('admission webhook "validate.shoots" denied the request: nope')],
-    });
+  it('a refused update, confirmed by a dry run, records Failed with the apiserver error, drops `maintain`, and changes nothing else', async () => {
+    const denied = () => new Error('admission webhook "validate.shoots" denied the request: nope');
+    const f = fakeApi([shoot({ annotations: { 'gardener.cloud/operation': 'maintain' } })], { update: [denied()], dryRun: [denied()] });
     const report = await runMaintenance(deps(f.api, OUTSIDE), 'n', 's');
     expect(report.result).toBe('dry-run-failed');
-    expect(f.calls).toEqual(['get', 'dry-run', 'status', 'remove-maintain']);
+    expect(f.calls).toEqual(['get', 'update', 'dry-run', 'status', 'remove-maintain']);
+    expect(f.updates).toEqual([]);
     expect(f.statuses).toEqual([
       {
         description: 'Maintenance failed',
@@ -154,7 +154,7 @@ describe('runMaintenance', () => {
     const f = fakeApi([shoot({ rv: '1' }), shoot({ rv: '2', replicas: 3 })], { update: [new Conflict('the object has been modified')] });
     const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
     expect(report.result).toBe('maintained');
-    expect(f.calls).toEqual(['get', 'dry-run', 'update', 'get', 'dry-run', 'update', 'status', 'event', 'remove maintenance.gardener.cloud/last-maintenance']);
+    expect(f.calls).toEqual(['get', 'update', 'get', 'update', 'status', 'event', 'remove maintenance.gardener.cloud/last-maintenance']);
     expect(f.updates).toHaveLength(1);
     expect(f.updates[0]?.metadata.resourceVersion).toBe('2');
     expect(f.updates[0]?.spec.replicas).toBe(3);
@@ -169,11 +169,25 @@ describe('runMaintenance', () => {
     expect(f.calls).not.toContain('status');
   });
 
-  it('conflicts on the dry run are retried later, never recorded as a failed maintenance', async () => {
+  it('an update that failed for the moment (its dry run passes) is an error with a Warning Event, not a failed maintenance', async () => {
+    const f = fakeApi([shoot({ annotations: { 'gardener.cloud/operation': 'maintain' } })], { update: [new Error('etcdserver: request timed out')] });
+    const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
+    expect(report).toMatchObject({ result: 'error', error: 'etcdserver: request timed out' });
+    expect(f.calls).toEqual(['get', 'update', 'dry-run', 'event']);
+    expect(f.events).toEqual([{ type: 'Warning', reason: 'MaintenanceFailed', message: 'etcdserver: request timed out' }]);
+    expect(f.calls).not.toContain('status');
+  });
+
+  it('a failed update whose dry run conflicts (it may have landed) re-reads instead of recording a failure', async () => {
     const c = () => new Conflict('conflict');
-    const f = fakeApi([shoot({ annotations: { 'gardener.cloud/operation': 'maintain' } })], { dryRun: [c(), c(), c()] });
+    const timeout = () => new Error('request timed out');
+    const f = fakeApi([shoot({ annotations: { 'gardener.cloud/operation': 'maintain' } })], {
+      update: [timeout(), timeout(), timeout()],
+      dryRun: [c(), c(), c()],
+    });
     const report = await runMaintenance({ ...deps(f.api, IN_WINDOW), maxAttempts: 3 }, 'n', 's');
     expect(report.result).toBe('conflict');
+    expect(f.calls.filter((call) => call === 'get')).toHaveLength(3);
     expect(f.calls.filter((call) => call === 'dry-run')).toHaveLength(3);
     expect(f.calls).not.toContain('status');
     expect(f.calls).not.toContain('remove-maintain');
@@ -233,6 +247,7 @@ describe('runMaintenance', () => {
 
   it('a refused removal of `maintain` after a failed dry-run is reported, not thrown', async () => {
     const f = fakeApi([shoot({ annotations: { 'gardener.cloud/operation': 'maintain' } })], {
+      update: [new Error('denied')],
       dryRun: [new Error('denied')],
       removeMaintain: new Error('also denied'),
     });
@@ -248,7 +263,7 @@ describe('runMaintenance', () => {
     const f = fakeApi([shoot()], { event: new Error('events forbidden') });
     const report = await runMaintenance(deps(f.api, IN_WINDOW), 'n', 's');
     expect(report).toMatchObject({ result: 'maintained', error: 'recording events failed: events forbidden' });
-    expect(f.calls).toEqual(['get', 'dry-run', 'update', 'status', 'event', 'remove maintenance.gardener.cloud/last-maintenance']);
+    expect(f.calls).toEqual(['get', 'update', 'status', 'event', 'remove maintenance.gardener.cloud/last-maintenance']);
   });
 
   it('finishes a run that died after its update: status and events from the record, record removed, nothing planned', async () => {
