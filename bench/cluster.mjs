@@ -5,6 +5,8 @@
 //     kube-apiserver's time per webhook call split into the round trip
 //     (`rest_client_request_duration_seconds` for the webhook's host:port) and its own work
 //     (`apiserver_admission_webhook_admission_duration_seconds` minus that).
+//  a2. Webhook calls per 1,000 mixed Shoot writes (bench/lib/mixed-writes.mjs), ours registered
+//     without its matchConditions and then with them.
 //  b. A scheduler process (`node dist/cli.js scheduler --qps Q`) with 1,000 shoots; all
 //     made due at once (gardener.cloud/operation=maintain): time until every one has
 //     status.lastMaintenance from this trigger, API requests per maintained shoot (deltas of
@@ -21,6 +23,7 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import { BENCH_DIR, CLI, emitResult, importDist, importTools, log, machine, percentile, residentMiB, round, sleep } from './lib/common.mjs';
 import { kubeClient, pool } from './lib/kube-http.mjs';
+import { MIXED_WRITES, mixedWrites } from './lib/mixed-writes.mjs';
 import { groupBy, parseMetrics, sumOf } from './lib/prometheus.mjs';
 
 const PART = 'cluster';
@@ -193,7 +196,7 @@ try {
   cluster = await startTestCluster({ log: say });
   cleanup.push(() => cluster.stop());
   await installCrds(cluster, { log: say });
-  for (const ns of ['bench-warm', 'ab-none', 'ab-noop', 'ab-ours', 'bench', 'bench-cache']) {
+  for (const ns of ['bench-warm', 'ab-none', 'ab-noop', 'ab-ours', 'mixed-unconditioned', 'mixed-conditioned', 'bench', 'bench-cache']) {
     const r = await cluster.kubectl(['create', 'namespace', ns]);
     if (r.code !== 0) throw new Error(`namespace ${ns}: ${r.stderr}`);
   }
@@ -335,6 +338,57 @@ try {
     mutationVisible: mutated,
     webhookServerSide: Object.fromEntries(Object.entries(served).map(([route, x]) => [route, { requests: x.requests, meanMs: x.requests ? round((x.seconds / x.requests) * 1000, 3) : null }])),
   };
+  // a2. Webhook calls per 1,000 mixed writes: ours registered without its matchConditions, then with
+  // them (bench/lib/mixed-writes.mjs). Counted by the webhook itself and by kube-apiserver.
+  const unconditioned = registrations.ours.map((c) => ({ ...c, webhooks: c.webhooks.map((w) => Object.fromEntries(Object.entries(w).filter(([k]) => k !== 'matchConditions'))) }));
+  const labelProbe = 'conditions-probe';
+  const probeCreate = await client.call('POST', `${SHOOTS_API}/namespaces/default/shoots`, shootBody('default', labelProbe));
+  if (probeCreate.status !== 201) throw new Error(`probe shoot: HTTP ${probeCreate.status}`);
+  /** Registers ours with or without conditions; waits until a dry-run label change reaches both webhooks (without) or neither (with), twice in a row. */
+  async function switchConditions(withConditions) {
+    const docs = withConditions ? registrations.ours : unconditioned;
+    const r = await cluster.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs }) });
+    if (r.code !== 0) throw new Error(`registering ours (conditions ${withConditions}): ${r.stderr}`);
+    const want = withConditions ? '[0,0]' : '[1,1]';
+    let inARow = 0;
+    for (let n = 0, deadline = Date.now() + 60_000; Date.now() < deadline; n++) {
+      const before = await reviewCounts();
+      const res = await client.call('PATCH', `${SHOOTS_API}/namespaces/default/shoots/${labelProbe}?dryRun=All`, { metadata: { labels: { probe: String(n) } } }, 'application/merge-patch+json');
+      const after = await reviewCounts();
+      const ok = res.status === 200 && JSON.stringify(after.ours.map((v, i) => v - before.ours[i])) === want;
+      inARow = ok ? inARow + 1 : 0;
+      if (inARow === 2) return;
+      if (!ok) await sleep(200);
+    }
+    throw new Error(`ours with conditions ${withConditions} not in effect within 60 s`);
+  }
+  const hookCalls = (m) => ({
+    mutate: sumOf(m, 'apiserver_admission_webhook_request_total', { name: MUTATE_SHOOTS }),
+    validate: sumOf(m, 'apiserver_admission_webhook_request_total', { name: VALIDATE_SHOOTS }),
+  });
+  const excluded = (m) => sumOf(m, 'apiserver_admission_match_condition_exclusions_total', { name: (v) => v === MUTATE_SHOOTS || v === VALIDATE_SHOOTS });
+  result.mixedWrites = { writes: MIXED_WRITES };
+  for (const withConditions of [false, true]) {
+    await switchConditions(withConditions);
+    const label = withConditions ? 'conditioned' : 'unconditioned';
+    const [s0, m0] = [await reviewCounts(), await apiserverMetrics(client)];
+    const run = await mixedWrites(client, `mixed-${label}`, 'mixed', shootBody);
+    const [s1, m1] = [await reviewCounts(), await apiserverMetrics(client)];
+    const [h0, h1] = [hookCalls(m0), hookCalls(m1)];
+    const served = s1.ours[0] - s0.ours[0] + (s1.ours[1] - s0.ours[1]);
+    const writes = Object.values(run.accepted).reduce((x, y) => x + y, 0);
+    result.mixedWrites[label] = {
+      accepted: run.accepted,
+      firstFailure: run.firstFailure ?? null,
+      reviewsServed: served,
+      apiserverCalls: { mutate: h1.mutate - h0.mutate, validate: h1.validate - h0.validate },
+      excludedByConditions: excluded(m1) - excluded(m0),
+      callsPer1000Writes: writes ? round((served / writes) * 1000, 0) : null,
+    };
+    say(`mixed writes, ${label}: ${writes} writes accepted, ${served} reviews served (${result.mixedWrites[label].callsPer1000Writes} per 1,000 writes), ${result.mixedWrites[label].excludedByConditions} skipped by matchConditions${run.firstFailure ? `; first failure: ${run.firstFailure}` : ''}`);
+  }
+  await client.call('DELETE', `${SHOOTS_API}/namespaces/default/shoots/${labelProbe}`);
+
   // Ours registered from here on (the scheduler's updates go through it, as in a cluster).
   await switchTo('ours');
   const scheduled = await createShoots(client, 'bench', SHOOTS);

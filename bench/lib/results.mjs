@@ -147,6 +147,21 @@ function cluster(r, opts) {
         `Defaulting visible on the created shoots: ${c.mutationVisible ? 'yes' : 'no'}.\n`,
     );
   }
+  if (r.mixedWrites?.conditioned && r.mixedWrites?.unconditioned) {
+    const mw = r.mixedWrites;
+    out.push(
+      `**Webhook calls per 1,000 mixed Shoot writes** (\`bench/lib/mixed-writes.mjs\`: ${Object.entries(mw.writes).map(([k, v]) => `${n(v)} ${k}`).join(', ')}), ours registered without and with its matchConditions (\`src/admission/match-conditions.ts\`); reviews counted by the webhook, calls by kube-apiserver.\n`,
+    );
+    out.push('| registered | writes accepted | reviews served | kube-apiserver calls (mutate + validate) | skipped by matchConditions | calls per 1,000 writes |');
+    out.push('|---|--:|--:|--:|--:|--:|');
+    for (const label of ['unconditioned', 'conditioned']) {
+      const x = mw[label];
+      const accepted = Object.values(x.accepted).reduce((a, b) => a + b, 0);
+      out.push(`| ${label === 'conditioned' ? 'with matchConditions' : 'without'} | ${n(accepted)} | ${n(x.reviewsServed)} | ${n(x.apiserverCalls.mutate)} + ${n(x.apiserverCalls.validate)} | ${n(x.excludedByConditions)} | **${n(x.callsPer1000Writes)}** |`);
+    }
+    out.push('');
+    for (const label of ['unconditioned', 'conditioned']) if (mw[label].firstFailure) out.push(`Note: a write failed (${label}): ${mw[label].firstFailure}\n`);
+  }
   if (r.maintenance) {
     const m = r.maintenance;
     out.push(`**All ${n(s.shoots)} due at once** — \`${m.schedulerCommand}\`\n`);

@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { registerSchedulerCommand } from '../../src/commands/scheduler.js';
 import { registerWebhookCommand } from '../../src/commands/webhook.js';
+import { matchConditionsFor } from '../../src/admission/match-conditions.js';
+import type { AdmittedResource } from '../../src/admission/review.js';
+import { webhookConfigurations } from '../../tools/test-cluster/webhook-registration.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const NAMESPACE = 'shoot-maintenance';
@@ -349,6 +352,22 @@ describe('webhook configurations', () => {
       resources: [resource],
       scope: crdScope(resource),
     });
+  });
+
+  // One copy of the conditions: the manifests carry src/admission/match-conditions.ts verbatim,
+  // and the test cluster registers the same (its e2e tests then exercise what users install).
+  it.each(webhooks)('%s: matchConditions as src/admission/match-conditions.ts has them, as the test cluster registers them', (name, w) => {
+    const resource = /\.(\w+)\.maintenance\.gardener\.cloud$/.exec(name)?.[1] as AdmittedResource;
+    const expected = matchConditionsFor(resource);
+    expect(w.matchConditions ?? []).toEqual(expected);
+    const registered = webhookConfigurations(1, 'ca').flatMap((cfg) => arr((cfg as Obj).webhooks)).find((r) => r.name === name);
+    expect(registered?.matchConditions ?? []).toEqual(expected);
+  });
+
+  it('only NamespacedCloudProfiles are always sent (Gardener validates their metadata-only updates too)', () => {
+    expect(webhooks.filter(([, w]) => w.matchConditions === undefined).map(([name]) => name)).toEqual([
+      'validate.namespacedcloudprofiles.maintenance.gardener.cloud',
+    ]);
   });
 });
 

@@ -2,6 +2,8 @@
 // ValidatingWebhookConfiguration, each webhook reached by URL on 127.0.0.1 (never a Service:
 // the test cluster must never dial anything but loopback). Then waits until kube-apiserver,
 // which loads webhook configurations through an informer, actually calls them.
+import { matchConditionsFor } from '../../src/admission/match-conditions.js';
+import type { AdmittedResource } from '../../src/admission/review.js';
 import type { KubectlResult } from './kubectl.js';
 
 export const MUTATING_CONFIGURATION = 'shoot-maintenance-mutate';
@@ -27,8 +29,10 @@ export interface RegisteredWebhooks {
   validating: string;
 }
 
-function webhook(name: string, port: number, path: string, caBundle: string, resource: string) {
+function webhook(name: string, port: number, path: string, caBundle: string, resource: AdmittedResource) {
   const freeze = resource.endsWith('maintenanceexclusions');
+  // The same conditions as manifests/webhook: writes that cannot change an answer are not sent.
+  const matchConditions = matchConditionsFor(resource);
   return {
     name,
     clientConfig: { url: `https://127.0.0.1:${port}${path}`, caBundle },
@@ -47,6 +51,7 @@ function webhook(name: string, port: number, path: string, caBundle: string, res
     failurePolicy: 'Fail',
     matchPolicy: 'Equivalent',
     timeoutSeconds: 5,
+    ...(matchConditions.length > 0 ? { matchConditions } : {}),
   };
 }
 
