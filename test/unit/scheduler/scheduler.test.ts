@@ -482,6 +482,13 @@ describe('MaintenanceScheduler: notice before a forced update', { timeout: TEST_
   const eventPosts = (h: Harness) => h.fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/events'));
   const gauge = async (h: Harness) =>
     (await h.scheduler.metrics.registry.getSingleMetric('shoot_maintenance_forced_update_timestamp_seconds')!.get()).values.map((v) => [v.labels, v.value]);
+  /** The gauge once it has `count` series: it is set after the annotation patch is answered, not with it. */
+  const gaugeWith = async (h: Harness, count: number) => {
+    let series: unknown[] = [];
+    const poll = setInterval(() => void gauge(h).then((v) => (series = v)), 5);
+    await eventually(() => series.length === count, 5_000, `the gauge has ${count} series`).finally(() => clearInterval(poll));
+    return series;
+  };
 
   /** 1.32.0 expires on 2026-03-14 (four days after T0): maintenance forces 1.32.4 in the window of 2026-03-14, 10:00 UTC. */
   function expiringProfile(): Record<string, unknown> {
@@ -514,15 +521,13 @@ describe('MaintenanceScheduler: notice before a forced update', { timeout: TEST_
     const patch = first.shootRequests('a').find((r) => r.method === 'PATCH');
     expect(patch?.headers['content-type']).toBe('application/merge-patch+json');
     expect(JSON.parse(patch!.body)).toEqual({ metadata: { annotations: { [NOTICES]: '{"control plane":"1.32.0@2026-03-14T00:00:00Z"}' } } });
-    expect(await gauge(first)).toEqual([[{ namespace: NAMESPACE, name: 'a', component: 'control plane' }, Date.parse('2026-03-14T10:00:00Z') / 1000]]);
+    expect(await gaugeWith(first, 1)).toEqual([[{ namespace: NAMESPACE, name: 'a', component: 'control plane' }, Date.parse('2026-03-14T10:00:00Z') / 1000]]);
     await first.stop();
     restartable(cluster);
 
     // A restart: the new scheduler lists the shoot with the annotation and records nothing again.
     const second = await start([], { cluster, forcedUpdateNoticeMs: WEEK_MS });
-    let series: unknown[] = [];
-    const poll = setInterval(() => void gauge(second).then((v) => (series = v)), 5);
-    await eventually(() => series.length === 1, 5_000, 'the restarted scheduler computed the notice').finally(() => clearInterval(poll));
+    await gaugeWith(second, 1);
     expect(eventPosts(second)).toEqual([]);
     expect(second.shootRequests('a').filter((r) => WRITES.has(r.method))).toEqual([]);
 
