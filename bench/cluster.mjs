@@ -1,7 +1,8 @@
 // Part 4: through a real kube-apiserver (the test cluster: etcd + kube-apiserver on 127.0.0.1).
 //  a. Shoot creates in rounds that alternate three registrations: no webhooks, a no-op webhook pair
 //     (bench/webhook/noop-webhook-server.mjs: bare fastify, same certificate, registered exactly
-//     like ours) and ours; at 16 concurrent clients and at 1. Creates/s, client p50/p99, and
+//     like ours), ours, and ours with --http2 (a second process; kube-apiserver offers h2 by ALPN
+//     to url: webhooks); at 16 concurrent clients and at 1. Creates/s, client p50/p99, and
 //     kube-apiserver's time per webhook call split into the round trip
 //     (`rest_client_request_duration_seconds` for the webhook's host:port) and its own work
 //     (`apiserver_admission_webhook_admission_duration_seconds` minus that).
@@ -223,22 +224,29 @@ try {
   });
   cleanup.unshift(() => stopProcess(noop, 5_000));
   await waitForHttpsOk(`https://127.0.0.1:${noopPort}/readyz`, { ca: webhook.caCertPem }, { timeoutMs: 30_000, gaveUp: () => (noop.hasExited() ? 'exited' : undefined) });
+  // The HTTP/2 A/B: a second process of ours with --http2 (its own certificates), for the Shoot webhooks only.
+  const webhookH2 = await startWebhookProcess({ cluster, log: say, certDir: join(cluster.dir, 'webhook-h2-certs'), extraArgs: ['--http2'] });
+  cleanup.unshift(() => webhookH2.stop());
   const shootHookNames = new Set([MUTATE_SHOOTS, VALIDATE_SHOOTS]);
-  const configurationsFor = (port) =>
-    webhookConfigurations(port, webhook.caCertPem).map((c) => ({ ...c, webhooks: c.webhooks.filter((w) => port === webhook.port || shootHookNames.has(w.name)) }));
+  const configurationsFor = (port, caPem = webhook.caCertPem) =>
+    webhookConfigurations(port, caPem).map((c) => ({ ...c, webhooks: c.webhooks.filter((w) => port === webhook.port || shootHookNames.has(w.name)) }));
   const registrations = {
     none: undefined,
     // Only the Shoot webhooks point at the no-op server (nothing else is written during the rounds).
     noop: configurationsFor(noopPort),
     ours: configurationsFor(webhook.port),
+    'ours-h2': configurationsFor(webhookH2.port, webhookH2.caCertPem),
   };
-  const hosts = { none: undefined, noop: `127.0.0.1:${noopPort}`, ours: `127.0.0.1:${webhook.port}` };
+  const hosts = { none: undefined, noop: `127.0.0.1:${noopPort}`, ours: `127.0.0.1:${webhook.port}`, 'ours-h2': `127.0.0.1:${webhookH2.port}` };
 
   async function reviewCounts() {
-    const served = await webhookMetrics(webhook);
-    const route = (r) => sumOf(served, 'shoot_maintenance_webhook_request_duration_seconds_count', { route: r });
+    const routes = async (w) => {
+      const m = await webhookMetrics(w);
+      const route = (r) => sumOf(m, 'shoot_maintenance_webhook_request_duration_seconds_count', { route: r });
+      return [route('/mutate/shoots'), route('/validate/shoots')];
+    };
     const noopCounts = JSON.parse((await httpsGet(`https://127.0.0.1:${noopPort}/counts`, { ca: webhook.caCertPem })).body);
-    return { ours: [route('/mutate/shoots'), route('/validate/shoots')], noop: [noopCounts.mutate, noopCounts.validate] };
+    return { ours: await routes(webhook), 'ours-h2': await routes(webhookH2), noop: [noopCounts.mutate, noopCounts.validate] };
   }
   /** Registers `mode` and waits until a dry-run create reaches exactly its pair (both webhooks), twice in a row. */
   async function switchTo(mode) {
@@ -247,13 +255,13 @@ try {
       ? await cluster.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs }) })
       : await cluster.kubectl(['delete', `mutatingwebhookconfiguration/${MUTATING_CONFIGURATION}`, `validatingwebhookconfiguration/${VALIDATING_CONFIGURATION}`, '--ignore-not-found']);
     if (r.code !== 0) throw new Error(`registering ${mode}: ${r.stderr}`);
-    const want = { ours: mode === 'ours' ? [1, 1] : [0, 0], noop: mode === 'noop' ? [1, 1] : [0, 0] };
+    const want = Object.fromEntries(['ours', 'ours-h2', 'noop'].map((m) => [m, mode === m ? [1, 1] : [0, 0]]));
     let inARow = 0;
     for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
       const before = await reviewCounts();
       const res = await client.call('POST', `${SHOOTS_API}/namespaces/default/shoots?dryRun=All`, shootBody('default', 'registration-probe'));
       const after = await reviewCounts();
-      const seen = { ours: after.ours.map((v, i) => v - before.ours[i]), noop: after.noop.map((v, i) => v - before.noop[i]) };
+      const seen = Object.fromEntries(Object.keys(want).map((m) => [m, after[m].map((v, i) => v - before[m][i])]));
       const ok = res.status === 201 && JSON.stringify(seen) === JSON.stringify(want);
       inARow = ok ? inARow + 1 : 0;
       if (inARow === 2) return;
@@ -262,7 +270,7 @@ try {
     throw new Error(`registration "${mode}" not in effect within 60 s`);
   }
 
-  const MODES = ['none', 'noop', 'ours'];
+  const MODES = ['none', 'noop', 'ours', 'ours-h2'];
   const rounds = [];
   const pooled = new Map();
   const served = { '/mutate/shoots': { requests: 0, seconds: 0 }, '/validate/shoots': { requests: 0, seconds: 0 } };
@@ -327,8 +335,12 @@ try {
     c.noopOverNone = round(c.noop.perSecond / c.none.perSecond, 3);
     c.oursOverNone = round(c.ours.perSecond / c.none.perSecond, 3);
     c.addedP50OverNoopMs = round(c.ours.p50 - c.noop.p50, 2);
-    say(`${clients} client(s): none ${c.none.perSecond}/s, noop ${c.noop.perSecond}/s, ours ${c.ours.perSecond}/s; ours/noop ${c.oursOverNoop}; p50 ours − noop ${c.addedP50OverNoopMs} ms`);
+    c.h2OverHttp1 = round(c['ours-h2'].perSecond / c.ours.perSecond, 3);
+    c.h2AddedP50Ms = round(c['ours-h2'].p50 - c.ours.p50, 2);
+    say(`${clients} client(s): none ${c.none.perSecond}/s, noop ${c.noop.perSecond}/s, ours ${c.ours.perSecond}/s, ours --http2 ${c['ours-h2'].perSecond}/s; ours/noop ${c.oursOverNoop}; p50 ours − noop ${c.addedP50OverNoopMs} ms; h2/http1 ${c.h2OverHttp1}`);
   }
+  // Whether kube-apiserver spoke HTTP/2 to the --http2 process at all (sessions it opened).
+  const h2Sessions = sumOf(await webhookMetrics(webhookH2), 'shoot_maintenance_webhook_http2_sessions_total');
   const mutated = sample?.spec?.maintenance?.autoUpdate !== undefined;
   if (!mutated) result.notes.push('the created shoots show no defaulting: the mutating webhook may not have acted');
   result.creates = {
@@ -336,6 +348,7 @@ try {
     rounds,
     summary,
     mutationVisible: mutated,
+    http2SessionsOpenedByApiserver: h2Sessions,
     webhookServerSide: Object.fromEntries(Object.entries(served).map(([route, x]) => [route, { requests: x.requests, meanMs: x.requests ? round((x.seconds / x.requests) * 1000, 3) : null }])),
   };
   // a2. Webhook calls per 1,000 mixed writes: ours registered without its matchConditions, then with

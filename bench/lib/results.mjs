@@ -126,10 +126,11 @@ function cluster(r, opts) {
     );
     out.push('| clients | registered | creates/s | client p50 ms | client p99 ms | apiserver create ms | per webhook call ms | of it round trip ms | of it apiserver work ms | errors |');
     out.push('|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|');
-    const label = { none: 'no webhooks', noop: 'no-op pair', ours: 'ours' };
+    const label = { none: 'no webhooks', noop: 'no-op pair', ours: 'ours', 'ours-h2': 'ours, `--http2`' };
     for (const [clients, byMode] of Object.entries(c.summary).sort((x, y) => Number(y[0]) - Number(x[0]))) {
-      for (const mode of ['none', 'noop', 'ours']) {
+      for (const mode of ['none', 'noop', 'ours', 'ours-h2']) {
         const m = byMode[mode];
+        if (!m) continue;
         out.push(
           `| ${clients} | ${label[mode]} | ${n(m.perSecond, 1)} (${m.rounds.map((v) => n(v, 0)).join(', ')}) | ${n(m.p50, 2)} | ${n(m.p99, 2)} | ${n(m.meanCreateMs, 2)} | ${mode === 'none' ? '–' : n(m.meanCallMs, 2)} | ${mode === 'none' ? '–' : n(m.meanRoundTripMs, 2)} | ${mode === 'none' ? '–' : n(m.meanOwnWorkMs, 2)} | ${m.errors} |`,
         );
@@ -146,6 +147,13 @@ function cluster(r, opts) {
         `Inside our webhook server (its own histogram, rounds with ours): mutate ${n(served['/mutate/shoots']?.meanMs, 2)} ms, validate ${n(served['/validate/shoots']?.meanMs, 2)} ms per review. ` +
         `Defaulting visible on the created shoots: ${c.mutationVisible ? 'yes' : 'no'}.\n`,
     );
+    if (hi['ours-h2']) {
+      out.push(
+        `**HTTP/2 A/B** (a second process of ours with \`--http2\`, registered the same way, alternating with the others): creates/s h2 / HTTP/1.1 ${n(hi.h2OverHttp1, 2)} at ${s.concurrency} clients` +
+          (one?.['ours-h2'] ? `, ${n(one.h2OverHttp1, 2)} at 1 client (p50 ${one.h2AddedP50Ms >= 0 ? '+' : ''}${n(one.h2AddedP50Ms, 2)} ms)` : '') +
+          `; HTTP/2 sessions kube-apiserver opened to it: ${n(c.http2SessionsOpenedByApiserver)}. HTTP/2 stays off by default unless this says it is faster.\n`,
+      );
+    }
   }
   if (r.mixedWrites?.conditioned && r.mixedWrites?.unconditioned) {
     const mw = r.mixedWrites;

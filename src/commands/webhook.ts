@@ -28,6 +28,8 @@ export interface WebhookOptions {
   featureGates?: string;
   /** Seconds a stopping webhook stays up, not ready, before it closes its listener. */
   shutdownDelay?: number;
+  /** Offer HTTP/2 by ALPN besides HTTP/1.1. */
+  http2?: boolean;
 }
 
 const CERTIFICATE_RELOAD_INTERVAL_MS = 60_000;
@@ -80,12 +82,13 @@ export async function startWebhook(options: WebhookOptions, logger?: Logger): Pr
     logger: log,
     certificates,
     ...(clientCaPem ? { clientCaPem } : {}),
+    http2: options.http2 === true,
   });
   cluster?.accounting.register(app.webhook.metrics.registry);
   const url = await app.listen({ host: options.host, port: options.port });
   certificates.watch(CERTIFICATE_RELOAD_INTERVAL_MS);
   if (cluster) void cluster.informer.start();
-  log.info({ url, cloudProfiles: options.cloudProfile.length > 0 ? 'files' : 'informer', featureGates: gates }, 'webhook listening');
+  log.info({ url, http2: options.http2 === true, cloudProfiles: options.cloudProfile.length > 0 ? 'files' : 'informer', featureGates: gates }, 'webhook listening');
 
   const stop = async (): Promise<void> => {
     await app.webhook.shutdown(DEFAULT_SHUTDOWN_GRACE_MS, (options.shutdownDelay ?? 0) * 1000);
@@ -116,6 +119,7 @@ export function registerWebhookCommand(program: Command): void {
       positiveInteger('--shutdown-delay'),
       DEFAULT_SHUTDOWN_DELAY_SECONDS,
     )
+    .option('--http2', 'offer HTTP/2 (ALPN h2) besides HTTP/1.1; off by default, see bench/RESULTS.md')
     .action(async (options: WebhookOptions) => {
       const log = pino({ level: LOG_LEVELS.includes(options.logLevel) ? options.logLevel : 'info', base: { component: 'webhook' } });
       const server = await startWebhook(options, log);

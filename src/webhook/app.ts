@@ -2,6 +2,7 @@
 // tests). HTTPS only (TLS ≥ 1.2), the serving certificate swapped in place on reload; bodies are
 // JSON up to 3 MiB; every client error is a one-line text with a 4xx status, never a 500.
 import { isUtf8 } from 'node:buffer';
+import type { Http2SecureServer, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import type { Server as HttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -18,6 +19,12 @@ import type { ReloadResult, ServingCertificate } from './serving-certificate.js'
 export { BODY_LIMIT_BYTES };
 export const MIN_TLS_VERSION = 'TLSv1.2';
 export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
+/**
+ * With --http2: at most 100 streams at once per session (Node's default is unlimited; Go's
+ * server allows 250, kube-apiserver's client rarely needs more than a few). The rest of the
+ * rapid-reset defence is Node's own (README, "HTTP/2").
+ */
+export const HTTP2_SETTINGS = { maxConcurrentStreams: 100 } as const;
 /** How long a stopping webhook reports not-ready while still serving (cf. kube-apiserver's --shutdown-delay-duration). */
 export const DEFAULT_SHUTDOWN_DELAY_SECONDS = 5;
 
@@ -37,6 +44,8 @@ export interface WebhookAppDeps extends Omit<AdmissionDeps, 'log'> {
   processMetrics?: boolean;
   /** Slow-client bounds (connection-bounds.ts); DEFAULT_CONNECTION_BOUNDS when absent. */
   connectionBounds?: ConnectionBounds;
+  /** Offer HTTP/2 by ALPN (HTTP/1.1 still served); off by default (`--http2`, bench/RESULTS.md). */
+  http2?: boolean;
 }
 
 export interface WebhookControl {
@@ -69,12 +78,12 @@ export function buildApp(deps: WebhookAppDeps): WebhookApp {
     ...(deps.clientCaPem ? { ca: deps.clientCaPem } : {}),
   }) as const;
 
-  const app = Fastify({
-    https: {
-      ...secureContextOptions(initial),
-      // Client certificates are asked for but checked per route, so kubelet probes need none.
-      ...(deps.clientCaPem ? { requestCert: true, rejectUnauthorized: false } : {}),
-    },
+  const https = {
+    ...secureContextOptions(initial),
+    // Client certificates are asked for but checked per route, so kubelet probes need none.
+    ...(deps.clientCaPem ? { requestCert: true, rejectUnauthorized: false } : {}),
+  };
+  const common = {
     loggerInstance: deps.logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -82,11 +91,27 @@ export function buildApp(deps: WebhookAppDeps): WebhookApp {
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-  }) as unknown as WebhookApp;
+  } as const;
+  // HTTP/2: kube-apiserver offers h2 by ALPN to `url:` webhooks; probes and older clients keep
+  // HTTP/1.1. An idle session is closed after the same time as an idle HTTP/1.1 connection.
+  const app = (
+    deps.http2
+      ? Fastify({ ...common, http2: true, https: { ...https, allowHTTP1: true, settings: HTTP2_SETTINGS }, http2SessionTimeout: KEEP_ALIVE_TIMEOUT_MS })
+      : Fastify({ ...common, https })
+  ) as unknown as WebhookApp;
 
   boundConnections(app.server, deps.connectionBounds ?? DEFAULT_CONNECTION_BOUNDS, deps.logger);
-
   const metrics = createWebhookMetrics(() => deps.certificates.current().notAfter, deps.processMetrics ?? true);
+  // Open HTTP/2 sessions, for the end of the shutdown grace period.
+  const sessions = new Set<ServerHttp2Session>();
+  if (deps.http2) {
+    (app.server as unknown as Http2SecureServer).on('session', (session: ServerHttp2Session) => {
+      sessions.add(session);
+      metrics.http2Sessions.inc();
+      session.once('close', () => sessions.delete(session));
+    });
+  }
+
   deps.certificates.onChange((pair) => app.server.setSecureContext(secureContextOptions(pair)));
   deps.certificates.onReload((result) => metrics.certificateReloads.inc({ result }));
 
@@ -108,7 +133,9 @@ export function buildApp(deps: WebhookAppDeps): WebhookApp {
       const deadline = new Promise<void>((resolve) => {
         timer = setTimeout(() => {
           deps.logger.warn({ graceMs }, 'grace period over; closing remaining connections');
-          app.server.closeAllConnections();
+          // An HTTP/2 server has no closeAllConnections: its sessions are destroyed instead.
+          if (typeof app.server.closeAllConnections === 'function') app.server.closeAllConnections();
+          for (const session of sessions) session.destroy();
           resolve();
         }, graceMs);
       });
@@ -122,8 +149,13 @@ export function buildApp(deps: WebhookAppDeps): WebhookApp {
   // While draining, every answer asks the client to reconnect, so keep-alive connections move
   // to another replica instead of being cut when the listener closes.
   // Callback style: no promise per response.
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (draining) reply.header('connection', 'close');
+  // HTTP/2 has no Connection header: its session is sent a GOAWAY instead (in-flight streams finish).
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (draining) {
+      const stream = (request.raw as { stream?: ServerHttp2Stream }).stream;
+      if (stream) stream.session?.close();
+      else reply.header('connection', 'close');
+    }
     done(null, payload);
   });
 

@@ -9,6 +9,8 @@ export interface WebhookMetrics {
   requests: Counter<'route' | 'operation' | 'outcome'>;
   latency: Histogram<'route'>;
   certificateReloads: Counter<'result'>;
+  /** HTTP/2 sessions opened (only with --http2): shows whether kube-apiserver speaks h2 to it. */
+  http2Sessions: Counter;
 }
 
 /** `certificateNotAfter` is read at scrape time, so the expiry gauge follows reloads. */
@@ -42,5 +44,10 @@ export function createWebhookMetrics(certificateNotAfter: () => Date, withProces
       this.set((certificateNotAfter().getTime() - Date.now()) / 1000);
     },
   });
-  return { registry, requests, latency, certificateReloads };
+  const http2Sessions = new Counter({
+    name: 'shoot_maintenance_webhook_http2_sessions_total',
+    help: 'HTTP/2 sessions opened (stays 0 unless --http2 is given).',
+    registers: [registry],
+  });
+  return { registry, requests, latency, certificateReloads, http2Sessions };
 }

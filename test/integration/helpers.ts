@@ -46,6 +46,7 @@ export interface StartOptions {
   clientCaPem?: string;
   watch?: boolean;
   connectionBounds?: ConnectionBounds;
+  http2?: boolean;
 }
 
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
@@ -65,6 +66,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     processMetrics: false,
     ...(options.connectionBounds ? { connectionBounds: options.connectionBounds } : {}),
     ...(options.clientCaPem ? { clientCaPem: options.clientCaPem } : {}),
+    ...(options.http2 ? { http2: true } : {}),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   if (options.watch) certificates.watch(60_000);
