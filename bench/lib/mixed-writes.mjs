@@ -1,7 +1,7 @@
 // 1,000 Shoot writes of the kinds a fleet sees, in a fixed order, to count the webhook calls they
 // cause (bench/cluster.mjs, "webhook calls per 1,000 mixed writes"): creates, spec changes (a
 // worker's maximum), label changes (GitOps tooling, owners), changes of annotations no handler
-// reads (the scheduler's run record, notes of other tools), changes of an annotation the handlers
+// reads (another tool's), changes of an annotation the handlers
 // read (gardener.cloud/operation), and status patches (the status subresource, never matched).
 import { pool } from './kube-http.mjs';
 
@@ -9,7 +9,7 @@ const SHOOTS_API = '/apis/core.gardener.cloud/v1beta1';
 const MERGE = 'application/merge-patch+json';
 const JSON_PATCH = 'application/json-patch+json';
 
-/** How many of each kind, out of 1,000. */
+/** How many of each kind, out of 1,000; every one changes what it writes (none is a no-op). */
 export const MIXED_WRITES = { create: 100, spec: 300, label: 250, unreadAnnotation: 150, readAnnotation: 100, status: 100 };
 
 /**
@@ -42,14 +42,16 @@ export async function mixedWrites(client, namespace, prefix, shootBody, concurre
     const path = `${SHOOTS_API}/namespaces/${namespace}/shoots/${name}`;
     switch (w.kind) {
       case 'spec':
-        return send(w.kind, 'PATCH', path, [{ op: 'replace', path: '/spec/provider/workers/0/maximum', value: 3 + (w.i % 5) }], JSON_PATCH);
+        // Each write to a shoot a new value (its writes are i, i + 100, i + 200; created with 3).
+        return send(w.kind, 'PATCH', path, [{ op: 'replace', path: '/spec/provider/workers/0/maximum', value: 4 + Math.floor(w.i / names.length) }], JSON_PATCH);
       case 'label':
         return send(w.kind, 'PATCH', path, { metadata: { labels: { 'bench.shoot-maintenance.io/revision': String(w.i) } } }, MERGE);
       case 'unreadAnnotation':
-        // The scheduler's run record set and removed, as a run does around its status patch.
-        return send(w.kind, 'PATCH', path, { metadata: { annotations: { 'maintenance.gardener.cloud/last-maintenance': w.i % 2 ? null : `{"run":${w.i}}` } } }, MERGE);
+        // An annotation of another tool set on every shoot, then removed again on half of them.
+        return send(w.kind, 'PATCH', path, { metadata: { annotations: { 'example.com/last-synced': w.i < names.length ? `revision ${w.i}` : null } } }, MERGE);
       case 'readAnnotation':
-        return send(w.kind, 'PATCH', path, { metadata: { annotations: { 'gardener.cloud/operation': w.i % 2 ? null : 'reconcile' } } }, MERGE);
+        // One per shoot: `reconcile` asked for.
+        return send(w.kind, 'PATCH', path, { metadata: { annotations: { 'gardener.cloud/operation': 'reconcile' } } }, MERGE);
       case 'status':
         return send(w.kind, 'PATCH', `${path}/status`, { status: { lastOperation: { type: 'Reconcile', state: 'Succeeded', progress: 100, lastUpdateTime: new Date(Date.UTC(2026, 0, 1, 0, w.i)).toISOString(), description: 'bench' } } }, MERGE);
       default:
