@@ -179,6 +179,10 @@ function cluster(r, opts) {
     out.push(`| time until every one was maintained | ${m.secondsUntilAllMaintained === null ? 'not reached' : `${n(m.secondsUntilAllMaintained, 1)} s (${n(m.shootsPerSecond, 1)} shoots/s)`} |`);
     out.push(`| **API requests per maintained shoot** (apiserver_request_total deltas on shoots + events, ours subtracted; goal ≤ 4) | **${n(m.apiRequestsPerShoot, 2)}** — ${yes(m.apiRequestsPerShoot <= 4)} |`);
     out.push(`| the same from the scheduler's own counter (all its requests, leases included) | ${n(m.schedulerRequestsPerShoot, 2)} |`);
+    if (m.shootsPerSecond && m.apiRequestsPerShoot) {
+      const bound = m.qps.configured / m.apiRequestsPerShoot;
+      out.push(`| **shoots/s against what the QPS allows** (qps / requests per shoot = ${n(bound, 1)}/s; goal ≥ 0.95) | **${n(m.shootsPerSecond / bound, 2)}** — ${yes(m.shootsPerSecond / bound >= 0.95)} |`);
+    }
     out.push(`| requests by verb/resource/subresource | ${Object.entries(m.apiRequestsByVerbResource).map(([k, v]) => `${k.replace(/\|$/, '').replaceAll('|', ' ')}: ${v}`).join(', ')} |`);
     out.push(`| runs by result | ${Object.entries(m.runsByResult).map(([k, v]) => `${k} ${v}`).join(', ')} |`);
     out.push(`| QPS: configured / average / highest over 1 s | ${m.qps.configured} (burst ${m.qps.burst}) / ${n(m.qps.averageDuringRun, 1)} / ${n(m.qps.maxOver1s, 1)} |`);
