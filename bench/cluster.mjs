@@ -24,6 +24,7 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import { BENCH_DIR, CLI, emitResult, importDist, importTools, log, machine, percentile, residentMiB, round, sleep } from './lib/common.mjs';
 import { kubeClient, pool } from './lib/kube-http.mjs';
+import { createShoots as createShootsWith, shootBody } from './lib/creates.mjs';
 import { MIXED_WRITES, mixedWrites } from './lib/mixed-writes.mjs';
 import { groupBy, parseMetrics, sumOf } from './lib/prometheus.mjs';
 
@@ -67,59 +68,7 @@ const result = {
   notes: [],
 };
 
-// A window 12 hours away from now (UTC, one hour long), so no shoot is in its window by chance
-// and only the `maintain` trigger makes them due.
-const farHour = (new Date().getUTCHours() + 12) % 24;
-const two = (n) => String(n).padStart(2, '0');
-const farWindow = { begin: `${two(farHour)}0000+0000`, end: `${two((farHour + 1) % 24)}0000+0000` };
-
-function shootBody(namespace, name) {
-  return {
-    apiVersion: 'core.gardener.cloud/v1beta1',
-    kind: 'Shoot',
-    metadata: { name, namespace },
-    spec: {
-      cloudProfileName: 'local',
-      region: 'local',
-      kubernetes: { version: '1.32.4' },
-      maintenance: { timeWindow: farWindow },
-      provider: {
-        type: 'local',
-        workers: ['a', 'b', 'c'].map((s) => ({
-          name: `pool-${s}`,
-          machine: { type: 'm5.large', image: { name: 'gardenlinux', version: '1592.4.0' } },
-          minimum: 1,
-          maximum: 3,
-        })),
-      },
-    },
-  };
-}
-
-async function createShoots(client, namespace, count, prefix = 'shoot', concurrency = CONCURRENCY) {
-  const latencies = [];
-  const failures = [];
-  const started = process.hrtime.bigint();
-  const created = await pool(count, concurrency, async (i) => {
-    const t0 = process.hrtime.bigint();
-    const res = await client.call('POST', `${SHOOTS_API}/namespaces/${namespace}/shoots`, shootBody(namespace, `${prefix}-${String(i).padStart(5, '0')}`));
-    latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    if (res.status !== 201) failures.push(`${res.status} ${res.text.slice(0, 200)}`);
-    return res.status === 201 ? res.json() : undefined;
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
-  return {
-    count,
-    seconds: round(seconds, 2),
-    perSecond: round(count / seconds, 1),
-    latencyMs: { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)) },
-    latencies,
-    errors: failures.length,
-    firstError: failures[0],
-    sample: created.find((c) => c !== undefined),
-  };
-}
+const createShoots = (client, namespace, count, prefix = 'shoot', concurrency = CONCURRENCY) => createShootsWith(client, namespace, count, prefix, concurrency);
 
 async function apiserverMetrics(client) {
   const res = await client.call('GET', '/metrics');

@@ -3,6 +3,7 @@
 //
 //   npm run bench                              build, then every part
 //   node bench/run.mjs [webhook|plan|queue|cluster ...] [--write-results] [--note TEXT]
+//   sudo node bench/run.mjs node [--write-results]   the Service path on the one-node cluster (not in the default set)
 //
 //   --write-results  rewrite the figures of the parts that ran in bench/RESULTS.md (the history
 //                    table and the other parts' figures are kept) and their raw JSON in
@@ -23,6 +24,8 @@ const PARTS = {
   plan: { file: 'plan.mjs', nodeArgs: ['--single-threaded', '--max-old-space-size=4096'], timeoutS: 900 },
   queue: { file: 'queue.mjs', nodeArgs: ['--expose-gc'], timeoutS: 300 },
   cluster: { file: 'cluster.mjs', nodeArgs: [], timeoutS: 2400 },
+  // Root and the one-node cluster's binaries: only when named (sudo node bench/run.mjs node).
+  node: { file: 'node-service.mjs', nodeArgs: [], timeoutS: 2400, onlyWhenNamed: true },
 };
 
 const args = process.argv.slice(2);
@@ -38,7 +41,7 @@ for (let i = 0; i < args.length; i++) {
   else named.push(args[i]);
 }
 for (const n of named) if (!(n in PARTS)) throw new Error(`unknown part ${n}; one of ${Object.keys(PARTS).join(', ')}`);
-const selected = named.length > 0 ? named : Object.keys(PARTS);
+const selected = named.length > 0 ? named : Object.keys(PARTS).filter((p) => !PARTS[p].onlyWhenNamed);
 
 let current;
 const forward = (signal) => {
@@ -94,7 +97,8 @@ try {
 }
 if (rerender) {
   writeResults = true;
-  for (const name of selected) {
+  // Every part with saved figures, the named-only ones too.
+  for (const name of named.length > 0 ? named : Object.keys(PARTS)) {
     const saved = join(BENCH_DIR, 'results', `${name}.json`);
     if (existsSync(saved)) outcomes.push({ name, result: JSON.parse(readFileSync(saved, 'utf8')) });
   }

@@ -7,15 +7,20 @@
 // GET /counts tells how many reviews each route answered (the bench uses it to see which server
 // kube-apiserver calls after a registration change).
 //
-//   node bench/webhook/noop-webhook-server.mjs --port P --cert-dir DIR
+//   node bench/webhook/noop-webhook-server.mjs --port P --cert-dir DIR [--host ADDRESS]
+//
+// (--host 0.0.0.0 in a Pod: bench/node-service.mjs runs it behind the webhook's Service.)
 import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 
-function flag(name) {
+function flag(name, fallback) {
   const i = process.argv.indexOf(name);
-  if (i < 0 || process.argv[i + 1] === undefined) throw new Error(`missing ${name}`);
+  if (i < 0 || process.argv[i + 1] === undefined) {
+    if (fallback !== undefined) return fallback;
+    throw new Error(`missing ${name}`);
+  }
   return process.argv[i + 1];
 }
 
@@ -53,7 +58,7 @@ app.post('/validate/shoots', async (request) => {
 app.get('/counts', async () => counts);
 app.get('/readyz', async () => 'ok');
 
-await app.listen({ host: '127.0.0.1', port });
+await app.listen({ host: flag('--host', '127.0.0.1'), port });
 const stop = () => void app.close().then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -1,0 +1,300 @@
+// Part 5 (run as root, not in the default set): the webhook through its Service on the one-node
+// cluster, deployed as users deploy it (`cluster:up --node --cert-manager`, the image built and
+// imported into containerd, `kubectl apply -k test/deploy/overlay/`). kube-apiserver reaches a
+// Service webhook by its ClusterIP (kube-proxy DNATs it to a Pod) and speaks HTTP/1.1 to it.
+// Shoot creates in rounds that alternate three states of the same Service and configurations:
+//   none  the two webhook configurations deleted;
+//   noop  two Pods of bench/webhook/noop-webhook-server.mjs (same image, same cert-manager Secret,
+//         same Pod hardening, the label the Service selects) scaled up and the webhook's scaled to
+//         0, configurations restored;
+//   ours  the webhook's two Pods back, the no-op Pods scaled to 0.
+// Switching by scaling, not by the Service's selector: kube-apiserver keeps its connections to a
+// ClusterIP, which stay on the Pod they were DNATed to until that Pod closes them.
+// At 16 clients and at 1: creates/s, client p50/p99, kube-apiserver's time per webhook call and of
+// it the round trip (`rest_client_request_duration_seconds` for the ClusterIP).
+//
+//   sudo node bench/run.mjs node          (npm run build, npm run build:tools, npm run cluster:build -- all first)
+//   BENCH_ROUND_CREATES (600), BENCH_ROUNDS (3), BENCH_CONCURRENCY (16) change the sizes.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BENCH_DIR, emitResult, log, machine, percentile, REPO_ROOT, round, sleep } from './lib/common.mjs';
+import { createShoots, shootBody } from './lib/creates.mjs';
+import { kubeClient } from './lib/kube-http.mjs';
+import { parseMetrics, sumOf } from './lib/prometheus.mjs';
+
+const PART = 'node';
+const envInt = (name, fallback) => {
+  const n = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
+  return n;
+};
+const ROUND_CREATES = envInt('BENCH_ROUND_CREATES', 600);
+const ROUNDS = envInt('BENCH_ROUNDS', 3);
+const CONCURRENCY = envInt('BENCH_CONCURRENCY', 16);
+const ROOT = REPO_ROOT;
+const CLUSTER_CLI = join(ROOT, 'build', 'tools', 'test-cluster', 'cluster-cli.js');
+const IMAGE_CLI = join(ROOT, 'build', 'tools', 'image', 'build-image.js');
+const NS = 'shoot-maintenance';
+const SERVICE = 'shoot-maintenance-webhook';
+const CONFIGURATIONS = ['mutatingwebhookconfiguration/shoot-maintenance', 'validatingwebhookconfiguration/shoot-maintenance'];
+const HOOKS = new Set(['mutate.shoots.maintenance.gardener.cloud', 'validate.shoots.maintenance.gardener.cloud']);
+const SHOOTS_API = '/apis/core.gardener.cloud/v1beta1';
+const NOOP = 'bench-noop-webhook';
+
+if (process.getuid?.() !== 0) throw new Error('the node part runs a node and needs root: sudo node bench/run.mjs node');
+const say = (line) => log(PART, line);
+const result = {
+  part: PART,
+  date: new Date().toISOString(),
+  machine: machine(),
+  command: 'sudo node bench/run.mjs node',
+  sizes: { concurrency: CONCURRENCY, roundCreates: ROUND_CREATES, rounds: ROUNDS },
+  notes: [],
+};
+
+/** A command (cwd: the repository), bounded in time. */
+function run(cmd, args, { timeoutMs, input, env } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`${cmd} ${args.join(' ')}: did not finish in ${timeoutMs} ms\n${stderr.slice(-2000)}`));
+    }, timeoutMs ?? 120_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
+  });
+}
+
+const stateDir = mkdtempSync(join(tmpdir(), 'bench-node-'));
+let kubeconfig;
+let kubectlPath;
+let upStarted = false;
+let client;
+
+async function kubectl(args, input, timeoutMs = 60_000) {
+  const r = await run(kubectlPath, args, { timeoutMs, input, env: { ...process.env, KUBECONFIG: kubeconfig } });
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: exit ${r.code}\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+const getJson = async (...args) => JSON.parse(await kubectl([...args, '-o', 'json']));
+
+async function waitFor(what, check, timeoutMs = 120_000) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    if (await check().catch(() => false)) return;
+    await sleep(250);
+  }
+  throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+}
+
+/** Two Pods of the no-op server: the webhook Deployment's Pod template with another command and label. */
+async function deployNoop() {
+  const script = readFileSync(join(BENCH_DIR, 'webhook', 'noop-webhook-server.mjs'), 'utf8');
+  await kubectl(['-n', NS, 'create', 'configmap', NOOP, `--from-literal=noop.mjs=${script}`]);
+  const webhook = await getJson('-n', NS, 'get', `deployment/${SERVICE}`);
+  const pod = JSON.parse(JSON.stringify(webhook.spec.template));
+  // The Service's label (so it selects these Pods too) and a role of their own; the webhook's
+  // ReplicaSet selects by its pod-template-hash as well, so it never adopts them.
+  const labels = { ...webhook.spec.selector.matchLabels, 'bench.shoot-maintenance.io/role': 'noop' };
+  pod.metadata = { labels };
+  const container = pod.spec.containers[0];
+  const certDir = container.args.find((a) => a.startsWith('--cert-dir=')).slice('--cert-dir='.length);
+  container.name = 'noop';
+  // Under /app, so that `fastify` resolves from the image's node_modules.
+  container.command = ['node', '/app/bench-noop/noop.mjs'];
+  container.args = ['--host', '0.0.0.0', '--port', '8443', '--cert-dir', certDir];
+  container.volumeMounts = [...(container.volumeMounts ?? []), { name: 'noop-script', mountPath: '/app/bench-noop', readOnly: true }];
+  pod.spec.volumes = [...(pod.spec.volumes ?? []), { name: 'noop-script', configMap: { name: NOOP } }];
+  // Its readiness: plain /readyz over HTTPS on the same port; no liveness probe needed for a bench.
+  delete container.livenessProbe;
+  container.readinessProbe = { httpGet: { scheme: 'HTTPS', path: '/readyz', port: 8443 }, periodSeconds: 2 };
+  delete pod.spec.affinity;
+  delete pod.spec.topologySpreadConstraints;
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: NOOP, namespace: NS },
+    spec: { replicas: 0, selector: { matchLabels: labels }, template: pod },
+  };
+  await kubectl(['apply', '-f', '-'], JSON.stringify(deployment));
+  return webhook.spec.replicas;
+}
+
+async function apiserverMetrics() {
+  const res = await client.call('GET', '/metrics');
+  if (res.status !== 200) throw new Error(`kube-apiserver /metrics: HTTP ${res.status}`);
+  return parseMetrics(res.text);
+}
+
+function callSplit(before, after, host) {
+  const d = (name, match) => sumOf(after, name, match) - sumOf(before, name, match);
+  const hooks = { name: (v) => HOOKS.has(v) };
+  const call = { sum: d('apiserver_admission_webhook_admission_duration_seconds_sum', hooks), count: d('apiserver_admission_webhook_admission_duration_seconds_count', hooks) };
+  const trip = { sum: d('rest_client_request_duration_seconds_sum', { host }), count: d('rest_client_request_duration_seconds_count', { host }) };
+  const ms = (x) => (x.count ? (x.sum / x.count) * 1000 : null);
+  return { webhookCalls: call.count, roundTrips: trip.count, meanCallMs: ms(call), meanRoundTripMs: ms(trip), meanOwnWorkMs: call.count && trip.count ? ms(call) - ms(trip) : null };
+}
+
+const cleanup = [];
+try {
+  const t0 = Date.now();
+  say(`cluster:up --node --cert-manager (state in ${stateDir})`);
+  upStarted = true;
+  const up = await run(process.execPath, [CLUSTER_CLI, 'up', '--node', '--cert-manager', '--state-dir', stateDir], { timeoutMs: 600_000 });
+  if (up.code !== 0) throw new Error(`cluster:up failed (exit ${up.code}):\n${up.stderr.slice(-3000)}`);
+  kubeconfig = /^export KUBECONFIG=(.+)$/m.exec(up.stdout)?.[1];
+  if (!kubeconfig) throw new Error(`cluster:up printed no export KUBECONFIG line:\n${up.stdout}`);
+  const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8'));
+  kubectlPath = state.kubectlPath;
+  say(`node up in ${round((Date.now() - t0) / 1000, 1)} s; building and importing the image`);
+  const image = await run(process.execPath, [IMAGE_CLI, '--import', state.containerdAddress], { timeoutMs: 600_000 });
+  if (image.code !== 0) throw new Error(`image:build --import failed (exit ${image.code}):\n${(image.stdout + image.stderr).slice(-3000)}`);
+  await kubectl(['apply', '-k', 'test/deploy/overlay/']);
+  await kubectl(['-n', NS, 'wait', '--for=condition=Ready', `certificate/${SERVICE}`, '--timeout=2m'], undefined, 150_000);
+  await kubectl(['-n', NS, 'rollout', 'status', `deployment/${SERVICE}`, '--timeout=3m'], undefined, 200_000);
+  // The scheduler would only list and watch here; it is stopped so that it takes no CPU from the rounds.
+  await kubectl(['-n', NS, 'scale', 'deployment/shoot-maintenance-scheduler', '--replicas=0']);
+  await kubectl(['apply', '-f', 'examples/cloudprofile.yaml']);
+  for (const ns of ['bench-warm', 'ab-none', 'ab-noop', 'ab-ours']) await kubectl(['create', 'namespace', ns]);
+  const replicas = await deployNoop();
+  say(`deployed (webhook, cert-manager, no-op Pods) in ${round((Date.now() - t0) / 1000, 1)} s`);
+
+  // The configurations as cert-manager's CA injector left them, to restore after `none`.
+  await waitFor('caBundle injected', async () => {
+    const docs = await Promise.all(CONFIGURATIONS.map((c) => getJson('get', c)));
+    return docs.every((d) => d.webhooks.every((w) => (w.clientConfig.caBundle ?? '') !== ''));
+  });
+  const saved = [];
+  for (const c of CONFIGURATIONS) {
+    const doc = await getJson('get', c);
+    doc.metadata = { name: doc.metadata.name, annotations: doc.metadata.annotations };
+    saved.push(doc);
+  }
+  const service = await getJson('-n', NS, 'get', `service/${SERVICE}`);
+  const host = `${service.spec.clusterIP}:443`;
+  const pods = { ours: { deployment: SERVICE, selector: 'app.kubernetes.io/component=webhook' }, noop: { deployment: NOOP, selector: 'bench.shoot-maintenance.io/role=noop' } };
+  // The node cluster's kube-apiserver listens on the node bridge's gateway, an address of this host.
+  client = kubeClient(kubeconfig, { maxSockets: CONCURRENCY + 2, localAddress: true });
+  cleanup.push(async () => client.close());
+
+  /** Scales `side` up (ready) and the other one to 0 (its Pods gone, so their connections are closed). */
+  let serving = 'ours';
+  async function serve(side) {
+    if (serving === side) return;
+    const other = side === 'ours' ? 'noop' : 'ours';
+    await kubectl(['-n', NS, 'scale', `deployment/${pods[side].deployment}`, `--replicas=${replicas}`]);
+    await kubectl(['-n', NS, 'rollout', 'status', `deployment/${pods[side].deployment}`, '--timeout=3m'], undefined, 200_000);
+    await kubectl(['-n', NS, 'scale', `deployment/${pods[other].deployment}`, '--replicas=0']);
+    await waitFor(`the ${other} Pods gone`, async () => (await getJson('-n', NS, 'get', 'pods', '-l', pods[other].selector)).items.length === 0);
+    serving = side;
+  }
+  /** What a dry-run create meets: ours defaults (autoUpdate), the no-op pair calls but changes nothing, none calls nothing. */
+  const probe = async () => {
+    const m0 = await apiserverMetrics();
+    const res = await client.call('POST', `${SHOOTS_API}/namespaces/default/shoots?dryRun=All`, shootBody('default', 'service-probe'));
+    const m1 = await apiserverMetrics();
+    const calls = sumOf(m1, 'apiserver_admission_webhook_admission_duration_seconds_count', { name: (v) => HOOKS.has(v) }) - sumOf(m0, 'apiserver_admission_webhook_admission_duration_seconds_count', { name: (v) => HOOKS.has(v) });
+    if (res.status !== 201) return `HTTP ${res.status}`;
+    const defaulted = res.json().spec?.maintenance?.autoUpdate !== undefined;
+    return calls === 0 ? 'none' : defaulted ? 'ours' : 'noop';
+  };
+  let configured = true;
+  async function switchTo(mode) {
+    if (mode === 'none') {
+      if (configured) await kubectl(['delete', ...CONFIGURATIONS, '--ignore-not-found']);
+      configured = false;
+    } else {
+      await serve(mode);
+      if (!configured) await kubectl(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: saved }));
+      configured = true;
+    }
+    // kube-proxy and kube-apiserver's webhook informer follow asynchronously: three probes in a row.
+    let inARow = 0;
+    let last;
+    await waitFor(`"${mode}" in effect`, async () => {
+      last = await probe();
+      inARow = last === mode ? inARow + 1 : 0;
+      return inARow >= 3;
+    }, 90_000).catch((err) => {
+      throw new Error(`${err.message} (last probe: ${last})`);
+    });
+  }
+
+  await switchTo('ours');
+  await createShoots(client, 'bench-warm', 200, 'warm', CONCURRENCY);
+  await client.call('DELETE', `${SHOOTS_API}/namespaces/bench-warm/shoots`);
+
+  const MODES = ['none', 'noop', 'ours'];
+  const rounds = [];
+  const pooled = new Map();
+  for (const clients of [...new Set([CONCURRENCY, 1])]) {
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let k = 0; k < MODES.length; k++) {
+        const mode = MODES[(r + k) % MODES.length];
+        await switchTo(mode);
+        const m0 = await apiserverMetrics();
+        const res = await createShoots(client, `ab-${mode}`, ROUND_CREATES, `c${clients}-r${r}`, clients);
+        const m1 = await apiserverMetrics();
+        const key = `${clients}|${mode}`;
+        pooled.set(key, [...(pooled.get(key) ?? []), ...res.latencies]);
+        rounds.push({ clients, round: r, mode, perSecond: res.perSecond, latencyMs: res.latencyMs, errors: res.errors, firstError: res.firstError, apiserver: callSplit(m0, m1, host) });
+        say(`${clients} client(s), round ${r + 1}/${ROUNDS}, ${mode}: ${res.perSecond} creates/s, p50 ${res.latencyMs.p50} ms, errors ${res.errors}`);
+        const del = await client.call('DELETE', `${SHOOTS_API}/namespaces/ab-${mode}/shoots`);
+        if (del.status !== 200) throw new Error(`deleting the round's shoots: HTTP ${del.status}`);
+      }
+    }
+  }
+  const median = (values) => {
+    const v = [...values].sort((x, y) => x - y);
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const mean = (list, field) => {
+    const values = list.map((x) => x.apiserver[field]).filter((v) => v !== null);
+    return values.length ? round(values.reduce((x, y) => x + y, 0) / values.length, 2) : null;
+  };
+  const summary = {};
+  for (const clients of [...new Set(rounds.map((x) => x.clients))]) {
+    summary[clients] = {};
+    for (const mode of MODES) {
+      const own = rounds.filter((x) => x.clients === clients && x.mode === mode);
+      const latencies = (pooled.get(`${clients}|${mode}`) ?? []).sort((x, y) => x - y);
+      summary[clients][mode] = {
+        rounds: own.map((x) => x.perSecond),
+        perSecond: round(median(own.map((x) => x.perSecond)), 1),
+        p50: round(percentile(latencies, 50)),
+        p99: round(percentile(latencies, 99)),
+        errors: own.reduce((x, y) => x + y.errors, 0),
+        meanCallMs: mean(own, 'meanCallMs'),
+        meanRoundTripMs: mean(own, 'meanRoundTripMs'),
+        meanOwnWorkMs: mean(own, 'meanOwnWorkMs'),
+      };
+    }
+    const c = summary[clients];
+    c.oursOverNoop = round(c.ours.perSecond / c.noop.perSecond, 3);
+    c.noopOverNone = round(c.noop.perSecond / c.none.perSecond, 3);
+    c.addedP50OverNoopMs = round(c.ours.p50 - c.noop.p50, 2);
+    say(`${clients} client(s): none ${c.none.perSecond}/s, noop ${c.noop.perSecond}/s, ours ${c.ours.perSecond}/s; ours/noop ${c.oursOverNoop}; p50 ours − noop ${c.addedP50OverNoopMs} ms`);
+  }
+  result.service = { host, rounds, summary };
+} catch (err) {
+  result.error = err instanceof Error ? err.message : String(err);
+  say(`stopped early: ${result.error}`);
+} finally {
+  for (const step of cleanup) await Promise.resolve(step()).catch(() => undefined);
+  if (upStarted) {
+    const down = await run(process.execPath, [CLUSTER_CLI, 'down', '--state-dir', stateDir], { timeoutMs: 300_000 }).catch((err) => ({ code: -1, stderr: String(err) }));
+    if (down.code === 0) rmSync(stateDir, { recursive: true, force: true });
+    else result.notes.push(`cluster:down did not finish cleanly; state kept in ${stateDir} (npm run cluster:down -- --state-dir ${stateDir}): ${down.stderr.slice(-500)}`);
+  }
+}
+emitResult(result);
