@@ -11,7 +11,7 @@
 // Switching by scaling, not by the Service's selector: kube-apiserver keeps its connections to a
 // ClusterIP, which stay on the Pod they were DNATed to until that Pod closes them.
 // At 16 clients and at 1: creates/s, client p50/p99, kube-apiserver's time per webhook call and of
-// it the round trip (`rest_client_request_duration_seconds` for the ClusterIP).
+// it the round trip (`rest_client_request_duration_seconds` for the Service's host name).
 //
 //   sudo node bench/run.mjs node          (npm run build, npm run build:tools, npm run cluster:build -- all first)
 //   BENCH_ROUND_CREATES (600), BENCH_ROUNDS (3), BENCH_CONCURRENCY (16) change the sizes.
@@ -181,7 +181,9 @@ try {
     saved.push(doc);
   }
   const service = await getJson('-n', NS, 'get', `service/${SERVICE}`);
-  const host = `${service.spec.clusterIP}:443`;
+  // kube-apiserver's REST client for a Service webhook is labelled with the Service's DNS name
+  // (it dials the ClusterIP through its service resolver).
+  const host = `${SERVICE}.${NS}.svc:${service.spec.ports[0].port}`;
   const pods = { ours: { deployment: SERVICE, selector: 'app.kubernetes.io/component=webhook' }, noop: { deployment: NOOP, selector: 'bench.shoot-maintenance.io/role=noop' } };
   // The node cluster's kube-apiserver listens on the node bridge's gateway, an address of this host.
   client = kubeClient(kubeconfig, { maxSockets: CONCURRENCY + 2, localAddress: true });
