@@ -22,18 +22,14 @@
 //   BENCH_CONCURRENCY (16), BENCH_ROUND_CREATES (600), BENCH_ROUNDS (3) change the sizes.
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { BENCH_DIR, CLI, emitResult, importDist, importTools, log, machine, percentile, residentMiB, round, sleep } from './lib/common.mjs';
+import { BENCH_DIR, CLI, emitResult, envInt, importDist, importTools, log, machine, residentMiB, round, sleep } from './lib/common.mjs';
 import { kubeClient, pool } from './lib/kube-http.mjs';
+import { alternateRounds, summarizeRounds } from './lib/ab-summary.mjs';
 import { createShoots as createShootsWith, shootBody } from './lib/creates.mjs';
 import { MIXED_WRITES, mixedWrites } from './lib/mixed-writes.mjs';
 import { groupBy, parseMetrics, sumOf } from './lib/prometheus.mjs';
 
 const PART = 'cluster';
-const envInt = (name, fallback) => {
-  const n = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
-  return n;
-};
 const SHOOTS = envInt('BENCH_SHOOTS', 1000);
 const CACHE_SHOOTS = String(process.env.BENCH_CACHE_SHOOTS ?? '10000,100000')
   .split(',')
@@ -220,65 +216,35 @@ try {
   }
 
   const MODES = ['none', 'noop', 'ours', 'ours-h2'];
-  const rounds = [];
-  const pooled = new Map();
   const served = { '/mutate/shoots': { requests: 0, seconds: 0 }, '/validate/shoots': { requests: 0, seconds: 0 } };
   let sample;
-  for (const clients of [...new Set([CONCURRENCY, 1])]) {
-    for (let r = 0; r < ROUNDS; r++) {
-      // Each round starts with the next mode, so no mode always follows the same one.
-      for (let k = 0; k < MODES.length; k++) {
-        const mode = MODES[(r + k) % MODES.length];
-        await switchTo(mode);
-        const m0 = await apiserverMetrics(client);
-        const w0 = mode === 'ours' ? await webhookMetrics(webhook) : undefined;
-        const res = await createShoots(client, `ab-${mode}`, ROUND_CREATES, `c${clients}-r${r}`, clients);
-        const m1 = await apiserverMetrics(client);
-        if (w0) {
-          const w1 = await webhookMetrics(webhook);
-          for (const route of Object.keys(served)) {
-            const d = (name) => sumOf(w1, name, { route }) - sumOf(w0, name, { route });
-            served[route].requests += d('shoot_maintenance_webhook_request_duration_seconds_count');
-            served[route].seconds += d('shoot_maintenance_webhook_request_duration_seconds_sum');
-          }
-          sample ??= res.sample;
+  const { rounds, pooled } = await alternateRounds({
+    modes: MODES,
+    clientCounts: [CONCURRENCY, 1],
+    rounds: ROUNDS,
+    switchTo,
+    say,
+    measure: async (mode, clients, r) => {
+      const m0 = await apiserverMetrics(client);
+      const w0 = mode === 'ours' ? await webhookMetrics(webhook) : undefined;
+      const res = await createShoots(client, `ab-${mode}`, ROUND_CREATES, `c${clients}-r${r}`, clients);
+      const m1 = await apiserverMetrics(client);
+      if (w0) {
+        const w1 = await webhookMetrics(webhook);
+        for (const route of Object.keys(served)) {
+          const d = (name) => sumOf(w1, name, { route }) - sumOf(w0, name, { route });
+          served[route].requests += d('shoot_maintenance_webhook_request_duration_seconds_count');
+          served[route].seconds += d('shoot_maintenance_webhook_request_duration_seconds_sum');
         }
-        const key = `${clients}|${mode}`;
-        pooled.set(key, [...(pooled.get(key) ?? []), ...res.latencies]);
-        rounds.push({ clients, round: r, mode, perSecond: res.perSecond, latencyMs: res.latencyMs, errors: res.errors, firstError: res.firstError, apiserver: webhookCallSplit(m0, m1, hosts[mode]) });
-        say(`${clients} client(s), round ${r + 1}/${ROUNDS}, ${mode}: ${res.perSecond} creates/s, p50 ${res.latencyMs.p50} ms, errors ${res.errors}`);
-        const del = await client.call('DELETE', `${SHOOTS_API}/namespaces/ab-${mode}/shoots`);
-        if (del.status !== 200) throw new Error(`deleting the round's shoots: HTTP ${del.status}`);
+        sample ??= res.sample;
       }
-    }
-  }
-  const median = (values) => {
-    const v = [...values].sort((x, y) => x - y);
-    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  };
-  const meanOf = (list, field) => {
-    const values = list.map((x) => x.apiserver[field]).filter((v) => v !== null);
-    return values.length ? round(values.reduce((x, y) => x + y, 0) / values.length, 2) : null;
-  };
-  const summary = {};
-  for (const clients of [...new Set(rounds.map((x) => x.clients))]) {
-    summary[clients] = {};
-    for (const mode of MODES) {
-      const own = rounds.filter((x) => x.clients === clients && x.mode === mode);
-      const latencies = (pooled.get(`${clients}|${mode}`) ?? []).sort((x, y) => x - y);
-      summary[clients][mode] = {
-        rounds: own.map((x) => x.perSecond),
-        perSecond: round(median(own.map((x) => x.perSecond)), 1),
-        p50: round(percentile(latencies, 50)),
-        p99: round(percentile(latencies, 99)),
-        errors: own.reduce((x, y) => x + y.errors, 0),
-        meanCreateMs: meanOf(own, 'meanCreateMs'),
-        meanCallMs: meanOf(own, 'meanCallMs'),
-        meanRoundTripMs: meanOf(own, 'meanRoundTripMs'),
-        meanOwnWorkMs: meanOf(own, 'meanOwnWorkMs'),
-        webhookCallsPerCreate: own.length ? round(own.reduce((x, y) => x + y.apiserver.webhookCalls, 0) / own.reduce((x, y) => x + y.apiserver.createRequests, 0), 2) : null,
-      };
-    }
+      const del = await client.call('DELETE', `${SHOOTS_API}/namespaces/ab-${mode}/shoots`);
+      if (del.status !== 200) throw new Error(`deleting the round's shoots: HTTP ${del.status}`);
+      return { ...res, apiserver: webhookCallSplit(m0, m1, hosts[mode]) };
+    },
+  });
+  const summary = summarizeRounds(rounds, pooled, MODES);
+  for (const clients of Object.keys(summary)) {
     const c = summary[clients];
     c.oursOverNoop = round(c.ours.perSecond / c.noop.perSecond, 3);
     c.noopOverNone = round(c.noop.perSecond / c.none.perSecond, 3);

@@ -19,17 +19,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_DIR, emitResult, log, machine, percentile, REPO_ROOT, round, sleep } from './lib/common.mjs';
+import { BENCH_DIR, emitResult, envInt, log, machine, REPO_ROOT, round, sleep } from './lib/common.mjs';
 import { createShoots, shootBody } from './lib/creates.mjs';
+import { alternateRounds, summarizeRounds } from './lib/ab-summary.mjs';
 import { kubeClient } from './lib/kube-http.mjs';
 import { parseMetrics, sumOf } from './lib/prometheus.mjs';
 
 const PART = 'node';
-const envInt = (name, fallback) => {
-  const n = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
-  return n;
-};
 const ROUND_CREATES = envInt('BENCH_ROUND_CREATES', 600);
 const ROUNDS = envInt('BENCH_ROUNDS', 3);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 16);
@@ -237,50 +233,23 @@ try {
   await client.call('DELETE', `${SHOOTS_API}/namespaces/bench-warm/shoots`);
 
   const MODES = ['none', 'noop', 'ours'];
-  const rounds = [];
-  const pooled = new Map();
-  for (const clients of [...new Set([CONCURRENCY, 1])]) {
-    for (let r = 0; r < ROUNDS; r++) {
-      for (let k = 0; k < MODES.length; k++) {
-        const mode = MODES[(r + k) % MODES.length];
-        await switchTo(mode);
-        const m0 = await apiserverMetrics();
-        const res = await createShoots(client, `ab-${mode}`, ROUND_CREATES, `c${clients}-r${r}`, clients);
-        const m1 = await apiserverMetrics();
-        const key = `${clients}|${mode}`;
-        pooled.set(key, [...(pooled.get(key) ?? []), ...res.latencies]);
-        rounds.push({ clients, round: r, mode, perSecond: res.perSecond, latencyMs: res.latencyMs, errors: res.errors, firstError: res.firstError, apiserver: callSplit(m0, m1, host) });
-        say(`${clients} client(s), round ${r + 1}/${ROUNDS}, ${mode}: ${res.perSecond} creates/s, p50 ${res.latencyMs.p50} ms, errors ${res.errors}`);
-        const del = await client.call('DELETE', `${SHOOTS_API}/namespaces/ab-${mode}/shoots`);
-        if (del.status !== 200) throw new Error(`deleting the round's shoots: HTTP ${del.status}`);
-      }
-    }
-  }
-  const median = (values) => {
-    const v = [...values].sort((x, y) => x - y);
-    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  };
-  const mean = (list, field) => {
-    const values = list.map((x) => x.apiserver[field]).filter((v) => v !== null);
-    return values.length ? round(values.reduce((x, y) => x + y, 0) / values.length, 2) : null;
-  };
-  const summary = {};
-  for (const clients of [...new Set(rounds.map((x) => x.clients))]) {
-    summary[clients] = {};
-    for (const mode of MODES) {
-      const own = rounds.filter((x) => x.clients === clients && x.mode === mode);
-      const latencies = (pooled.get(`${clients}|${mode}`) ?? []).sort((x, y) => x - y);
-      summary[clients][mode] = {
-        rounds: own.map((x) => x.perSecond),
-        perSecond: round(median(own.map((x) => x.perSecond)), 1),
-        p50: round(percentile(latencies, 50)),
-        p99: round(percentile(latencies, 99)),
-        errors: own.reduce((x, y) => x + y.errors, 0),
-        meanCallMs: mean(own, 'meanCallMs'),
-        meanRoundTripMs: mean(own, 'meanRoundTripMs'),
-        meanOwnWorkMs: mean(own, 'meanOwnWorkMs'),
-      };
-    }
+  const { rounds, pooled } = await alternateRounds({
+    modes: MODES,
+    clientCounts: [CONCURRENCY, 1],
+    rounds: ROUNDS,
+    switchTo,
+    say,
+    measure: async (mode, clients, r) => {
+      const m0 = await apiserverMetrics();
+      const res = await createShoots(client, `ab-${mode}`, ROUND_CREATES, `c${clients}-r${r}`, clients);
+      const m1 = await apiserverMetrics();
+      const del = await client.call('DELETE', `${SHOOTS_API}/namespaces/ab-${mode}/shoots`);
+      if (del.status !== 200) throw new Error(`deleting the round's shoots: HTTP ${del.status}`);
+      return { ...res, apiserver: callSplit(m0, m1, host) };
+    },
+  });
+  const summary = summarizeRounds(rounds, pooled, MODES);
+  for (const clients of Object.keys(summary)) {
     const c = summary[clients];
     c.oursOverNoop = round(c.ours.perSecond / c.noop.perSecond, 3);
     c.noopOverNone = round(c.noop.perSecond / c.none.perSecond, 3);

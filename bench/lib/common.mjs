@@ -51,6 +51,13 @@ export function machine() {
   };
 }
 
+/** A positive integer from the environment (a benchmark's size), or `fallback`. */
+export function envInt(name, fallback) {
+  const n = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
+  return n;
+}
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Percentile (0–100) of an ascending-sorted numeric array (nearest rank). */
