@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { BENCH_DIR, emitResult, envInt, log, machine, REPO_ROOT, round, sleep } from './lib/common.mjs';
 import { createShoots, shootBody } from './lib/creates.mjs';
 import { alternateRounds, summarizeRounds } from './lib/ab-summary.mjs';
-import { kubeClient } from './lib/kube-http.mjs';
+import { kubeClient, pool } from './lib/kube-http.mjs';
 import { parseMetrics, sumOf } from './lib/prometheus.mjs';
 
 const PART = 'node';
@@ -38,6 +38,8 @@ const CONFIGURATIONS = ['mutatingwebhookconfiguration/shoot-maintenance', 'valid
 const HOOKS = new Set(['mutate.shoots.maintenance.gardener.cloud', 'validate.shoots.maintenance.gardener.cloud']);
 const SHOOTS_API = '/apis/core.gardener.cloud/v1beta1';
 const NOOP = 'bench-noop-webhook';
+/** Dry-run creates after each switch, before the round (new Pods start cold). */
+const WARM_UP_CREATES = 1000;
 
 if (process.getuid?.() !== 0) throw new Error('the node part runs a node and needs root: sudo node bench/run.mjs node');
 const say = (line) => log(PART, line);
@@ -226,6 +228,11 @@ try {
     }, 90_000).catch((err) => {
       throw new Error(`${err.message} (last probe: ${last})`);
     });
+    // Scaling starts new Pods: warm them (and kube-apiserver's connections to them) with dry-run
+    // creates, so that a round measures a running webhook, not its JIT compiling.
+    if (mode !== 'none') {
+      await pool(WARM_UP_CREATES, CONCURRENCY, (i) => client.call('POST', `${SHOOTS_API}/namespaces/default/shoots?dryRun=All`, shootBody('default', `warm-${i}`)));
+    }
   }
 
   await switchTo('ours');

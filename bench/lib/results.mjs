@@ -220,7 +220,7 @@ function node(r, opts) {
   const out = [header(r, 'sudo node bench/run.mjs node', opts).replace(' (also part of `npm run bench`)', ' (not in the default set: root and the one-node cluster)')];
   out.push(
     'The one-node cluster (`cluster:up --node --cert-manager`: kubelet, containerd, kube-proxy in iptables mode, cert-manager), the image built and imported, `kubectl apply -k test/deploy/overlay/` (manifests/ as shipped). ' +
-      'kube-apiserver reaches the webhook through its Service (ClusterIP, HTTP/1.1). The no-op pair is `bench/webhook/noop-webhook-server.mjs` in two Pods of the same image, Secret and hardening; the Service\'s selector is switched between them and the webhook\'s two Pods; for "no webhooks" the configurations are deleted. The scheduler is scaled to 0.\n',
+      'kube-apiserver reaches the webhook through its Service (ClusterIP, HTTP/1.1). The no-op pair is `bench/webhook/noop-webhook-server.mjs` in two Pods of the same image, Secret and hardening; for "no webhooks" the configurations are deleted. The sides are switched by scaling (kube-apiserver keeps its ClusterIP connections on the Pod they reached), and after each switch 1,000 dry-run creates warm the new Pods before the round. The scheduler is scaled to 0.\n',
   );
   const sv = r.service;
   if (sv?.summary) {
