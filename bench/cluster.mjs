@@ -25,8 +25,9 @@ import { join } from 'node:path';
 import { BENCH_DIR, CLI, emitResult, envInt, importDist, importTools, log, machine, residentMiB, round, sleep } from './lib/common.mjs';
 import { kubeClient, pool } from './lib/kube-http.mjs';
 import { alternateRounds, summarizeRounds } from './lib/ab-summary.mjs';
-import { createShoots as createShootsWith, shootBody } from './lib/creates.mjs';
+import { createShoots as createShootsWith, SHOOTS_API, shootBody } from './lib/creates.mjs';
 import { MIXED_WRITES, mixedWrites } from './lib/mixed-writes.mjs';
+import { webhookCallSplit } from './lib/webhook-calls.mjs';
 import { groupBy, parseMetrics, sumOf } from './lib/prometheus.mjs';
 
 const PART = 'cluster';
@@ -43,8 +44,6 @@ const BURST = envInt('BENCH_BURST', 20);
 const CONCURRENCY = envInt('BENCH_CONCURRENCY', 16);
 // The scheduler's --max-concurrent default (runs at once, one request each) plus a lease call.
 const MAX_IN_FLIGHT = 4 + 1;
-const GROUP = 'core.gardener.cloud';
-const SHOOTS_API = '/apis/core.gardener.cloud/v1beta1';
 
 const { startTestCluster, startWebhookProcess } = await importTools('cluster.js');
 const { httpsGet, waitForHttpsOk } = await importTools('https-probe.js');
@@ -70,37 +69,6 @@ async function apiserverMetrics(client) {
   const res = await client.call('GET', '/metrics');
   if (res.status !== 200) throw new Error(`kube-apiserver /metrics: HTTP ${res.status}`);
   return parseMetrics(res.text);
-}
-
-const shootCreates = { verb: 'POST', resource: 'shoots', group: GROUP, subresource: (v) => (v ?? '') === '' };
-
-/** kube-apiserver's view of the Shoot webhook calls between two scrapes: the whole admission time
- *  per call, and of it the HTTP round trip to `host` (127.0.0.1:<port>, its REST client's metric). */
-function webhookCallSplit(before, after, host) {
-  const d = (name, match) => sumOf(after, name, match) - sumOf(before, name, match);
-  const createDuration = { sum: d('apiserver_request_duration_seconds_sum', shootCreates), count: d('apiserver_request_duration_seconds_count', shootCreates) };
-  const shootHooks = (type) => ({ name: (v) => v === MUTATE_SHOOTS || v === VALIDATE_SHOOTS, ...(type ? { type } : {}) });
-  const admission = (type) => ({
-    sum: d('apiserver_admission_webhook_admission_duration_seconds_sum', shootHooks(type)),
-    count: d('apiserver_admission_webhook_admission_duration_seconds_count', shootHooks(type)),
-  });
-  const all = admission();
-  const trip = host ? { sum: d('rest_client_request_duration_seconds_sum', { host }), count: d('rest_client_request_duration_seconds_count', { host }) } : { sum: 0, count: 0 };
-  const ms = (x) => (x.count ? (x.sum / x.count) * 1000 : null);
-  const callMs = ms(all);
-  const tripMs = ms(trip);
-  return {
-    createRequests: createDuration.count,
-    meanCreateMs: ms(createDuration),
-    webhookCalls: all.count,
-    roundTrips: trip.count,
-    meanCallMs: callMs,
-    meanMutatingMs: ms(admission('admit')),
-    meanValidatingMs: ms(admission('validating')),
-    meanRoundTripMs: tripMs,
-    meanOwnWorkMs: callMs !== null && tripMs !== null ? callMs - tripMs : null,
-    webhookShareOfCreateLatency: createDuration.sum ? all.sum / createDuration.sum : null,
-  };
 }
 
 function requestDeltas(before, after) {
@@ -201,18 +169,26 @@ try {
       : await cluster.kubectl(['delete', `mutatingwebhookconfiguration/${MUTATING_CONFIGURATION}`, `validatingwebhookconfiguration/${VALIDATING_CONFIGURATION}`, '--ignore-not-found']);
     if (r.code !== 0) throw new Error(`registering ${mode}: ${r.stderr}`);
     const want = Object.fromEntries(['ours', 'ours-h2', 'noop'].map((m) => [m, mode === m ? [1, 1] : [0, 0]]));
+    await untilSeenTwice(`registration "${mode}"`, () => client.call('POST', `${SHOOTS_API}/namespaces/default/shoots?dryRun=All`, shootBody('default', 'registration-probe')), 201, want);
+  }
+  /**
+   * Sends `request` until, twice in a row, it is answered `status` and the servers in `want` answered
+   * exactly the reviews given there ([mutate, validate]); kube-apiserver loads registrations through
+   * an informer, so a change takes effect a little later.
+   */
+  async function untilSeenTwice(what, request, status, want) {
     let inARow = 0;
     for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
       const before = await reviewCounts();
-      const res = await client.call('POST', `${SHOOTS_API}/namespaces/default/shoots?dryRun=All`, shootBody('default', 'registration-probe'));
+      const res = await request();
       const after = await reviewCounts();
       const seen = Object.fromEntries(Object.keys(want).map((m) => [m, after[m].map((v, i) => v - before[m][i])]));
-      const ok = res.status === 201 && JSON.stringify(seen) === JSON.stringify(want);
+      const ok = res.status === status && JSON.stringify(seen) === JSON.stringify(want);
       inARow = ok ? inARow + 1 : 0;
       if (inARow === 2) return;
       if (!ok) await sleep(200);
     }
-    throw new Error(`registration "${mode}" not in effect within 60 s`);
+    throw new Error(`${what} not in effect within 60 s`);
   }
 
   const MODES = ['none', 'noop', 'ours', 'ours-h2'];
@@ -277,18 +253,9 @@ try {
     const docs = withConditions ? registrations.ours : unconditioned;
     const r = await cluster.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs }) });
     if (r.code !== 0) throw new Error(`registering ours (conditions ${withConditions}): ${r.stderr}`);
-    const want = withConditions ? '[0,0]' : '[1,1]';
-    let inARow = 0;
-    for (let n = 0, deadline = Date.now() + 60_000; Date.now() < deadline; n++) {
-      const before = await reviewCounts();
-      const res = await client.call('PATCH', `${SHOOTS_API}/namespaces/default/shoots/${labelProbe}?dryRun=All`, { metadata: { labels: { probe: String(n) } } }, 'application/merge-patch+json');
-      const after = await reviewCounts();
-      const ok = res.status === 200 && JSON.stringify(after.ours.map((v, i) => v - before.ours[i])) === want;
-      inARow = ok ? inARow + 1 : 0;
-      if (inARow === 2) return;
-      if (!ok) await sleep(200);
-    }
-    throw new Error(`ours with conditions ${withConditions} not in effect within 60 s`);
+    let n = 0;
+    const patch = () => client.call('PATCH', `${SHOOTS_API}/namespaces/default/shoots/${labelProbe}?dryRun=All`, { metadata: { labels: { probe: String(n++) } } }, 'application/merge-patch+json');
+    await untilSeenTwice(`ours with conditions ${withConditions}`, patch, 200, { ours: withConditions ? [0, 0] : [1, 1] });
   }
   const hookCalls = (m) => ({
     mutate: sumOf(m, 'apiserver_admission_webhook_request_total', { name: MUTATE_SHOOTS }),
@@ -300,7 +267,7 @@ try {
     await switchConditions(withConditions);
     const label = withConditions ? 'conditioned' : 'unconditioned';
     const [s0, m0] = [await reviewCounts(), await apiserverMetrics(client)];
-    const run = await mixedWrites(client, `mixed-${label}`, 'mixed', shootBody);
+    const run = await mixedWrites(client, `mixed-${label}`, 'mixed');
     const [s1, m1] = [await reviewCounts(), await apiserverMetrics(client)];
     const [h0, h1] = [hookCalls(m0), hookCalls(m1)];
     const served = s1.ours[0] - s0.ours[0] + (s1.ours[1] - s0.ours[1]);

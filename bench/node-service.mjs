@@ -20,10 +20,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DIR, emitResult, envInt, log, machine, REPO_ROOT, round, sleep } from './lib/common.mjs';
-import { createShoots, shootBody } from './lib/creates.mjs';
+import { createShoots, SHOOTS_API, shootBody } from './lib/creates.mjs';
 import { alternateRounds, summarizeRounds } from './lib/ab-summary.mjs';
 import { kubeClient, pool } from './lib/kube-http.mjs';
-import { parseMetrics, sumOf } from './lib/prometheus.mjs';
+import { parseMetrics } from './lib/prometheus.mjs';
+import { webhookCallSplit } from './lib/webhook-calls.mjs';
 
 const PART = 'node';
 const ROUND_CREATES = envInt('BENCH_ROUND_CREATES', 600);
@@ -35,8 +36,6 @@ const IMAGE_CLI = join(ROOT, 'build', 'tools', 'image', 'build-image.js');
 const NS = 'shoot-maintenance';
 const SERVICE = 'shoot-maintenance-webhook';
 const CONFIGURATIONS = ['mutatingwebhookconfiguration/shoot-maintenance', 'validatingwebhookconfiguration/shoot-maintenance'];
-const HOOKS = new Set(['mutate.shoots.maintenance.gardener.cloud', 'validate.shoots.maintenance.gardener.cloud']);
-const SHOOTS_API = '/apis/core.gardener.cloud/v1beta1';
 const NOOP = 'bench-noop-webhook';
 /** Dry-run creates after each switch, before the round (new Pods start cold). */
 const WARM_UP_CREATES = 1000;
@@ -134,15 +133,6 @@ async function apiserverMetrics() {
   return parseMetrics(res.text);
 }
 
-function callSplit(before, after, host) {
-  const d = (name, match) => sumOf(after, name, match) - sumOf(before, name, match);
-  const hooks = { name: (v) => HOOKS.has(v) };
-  const call = { sum: d('apiserver_admission_webhook_admission_duration_seconds_sum', hooks), count: d('apiserver_admission_webhook_admission_duration_seconds_count', hooks) };
-  const trip = { sum: d('rest_client_request_duration_seconds_sum', { host }), count: d('rest_client_request_duration_seconds_count', { host }) };
-  const ms = (x) => (x.count ? (x.sum / x.count) * 1000 : null);
-  return { webhookCalls: call.count, roundTrips: trip.count, meanCallMs: ms(call), meanRoundTripMs: ms(trip), meanOwnWorkMs: call.count && trip.count ? ms(call) - ms(trip) : null };
-}
-
 const cleanup = [];
 try {
   const t0 = Date.now();
@@ -163,7 +153,7 @@ try {
   // The scheduler would only list and watch here; it is stopped so that it takes no CPU from the rounds.
   await kubectl(['-n', NS, 'scale', 'deployment/shoot-maintenance-scheduler', '--replicas=0']);
   await kubectl(['apply', '-f', 'examples/cloudprofile.yaml']);
-  for (const ns of ['bench-warm', 'ab-none', 'ab-noop', 'ab-ours']) await kubectl(['create', 'namespace', ns]);
+  for (const ns of ['ab-none', 'ab-noop', 'ab-ours']) await kubectl(['create', 'namespace', ns]);
   const replicas = await deployNoop();
   say(`deployed (webhook, cert-manager, no-op Pods) in ${round((Date.now() - t0) / 1000, 1)} s`);
 
@@ -203,7 +193,7 @@ try {
     const m0 = await apiserverMetrics();
     const res = await client.call('POST', `${SHOOTS_API}/namespaces/default/shoots?dryRun=All`, shootBody('default', 'service-probe'));
     const m1 = await apiserverMetrics();
-    const calls = sumOf(m1, 'apiserver_admission_webhook_admission_duration_seconds_count', { name: (v) => HOOKS.has(v) }) - sumOf(m0, 'apiserver_admission_webhook_admission_duration_seconds_count', { name: (v) => HOOKS.has(v) });
+    const calls = webhookCallSplit(m0, m1, host).webhookCalls;
     if (res.status !== 201) return `HTTP ${res.status}`;
     const defaulted = res.json().spec?.maintenance?.autoUpdate !== undefined;
     return calls === 0 ? 'none' : defaulted ? 'ours' : 'noop';
@@ -235,9 +225,8 @@ try {
     }
   }
 
+  // Its warm-up (switchTo's dry-run creates) is also kube-apiserver's.
   await switchTo('ours');
-  await createShoots(client, 'bench-warm', 200, 'warm', CONCURRENCY);
-  await client.call('DELETE', `${SHOOTS_API}/namespaces/bench-warm/shoots`);
 
   const MODES = ['none', 'noop', 'ours'];
   const { rounds, pooled } = await alternateRounds({
@@ -252,7 +241,7 @@ try {
       const m1 = await apiserverMetrics();
       const del = await client.call('DELETE', `${SHOOTS_API}/namespaces/ab-${mode}/shoots`);
       if (del.status !== 200) throw new Error(`deleting the round's shoots: HTTP ${del.status}`);
-      return { ...res, apiserver: callSplit(m0, m1, host) };
+      return { ...res, apiserver: webhookCallSplit(m0, m1, host) };
     },
   });
   const summary = summarizeRounds(rounds, pooled, MODES);

@@ -3,7 +3,7 @@
 import { percentile, round } from './common.mjs';
 import { pool } from './kube-http.mjs';
 
-const SHOOTS_API = '/apis/core.gardener.cloud/v1beta1';
+export const SHOOTS_API = '/apis/core.gardener.cloud/v1beta1';
 
 // A window 12 hours away from now (UTC, one hour long), so no shoot is in its window by chance
 // and only the `maintain` trigger makes them due.

@@ -3,9 +3,8 @@
 // worker's maximum), label changes (GitOps tooling, owners), changes of annotations no handler
 // reads (another tool's), changes of an annotation the handlers
 // read (gardener.cloud/operation), and status patches (the status subresource, never matched).
+import { SHOOTS_API, shootBody } from './creates.mjs';
 import { pool } from './kube-http.mjs';
-
-const SHOOTS_API = '/apis/core.gardener.cloud/v1beta1';
 const MERGE = 'application/merge-patch+json';
 const JSON_PATCH = 'application/json-patch+json';
 
@@ -13,11 +12,11 @@ const JSON_PATCH = 'application/json-patch+json';
 export const MIXED_WRITES = { create: 100, spec: 300, label: 250, unreadAnnotation: 150, readAnnotation: 100, status: 100 };
 
 /**
- * Creates MIXED_WRITES.create shoots named `${prefix}-NNN` in `namespace` (from `shootBody`), then
+ * Creates MIXED_WRITES.create shoots named `${prefix}-NNN` in `namespace` (creates.mjs's body), then
  * sends the other writes round-robin over them, `concurrency` at a time. Returns the count of each
  * kind that the API server accepted and the first failure.
  */
-export async function mixedWrites(client, namespace, prefix, shootBody, concurrency = 8) {
+export async function mixedWrites(client, namespace, prefix, concurrency = 8) {
   const names = Array.from({ length: MIXED_WRITES.create }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
   const accepted = Object.fromEntries(Object.keys(MIXED_WRITES).map((k) => [k, 0]));
   let firstFailure;

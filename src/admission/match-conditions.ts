@@ -1,7 +1,7 @@
 // The matchConditions of the webhook configurations (CEL, GA since Kubernetes 1.30): kube-apiserver
 // skips a webhook whose condition is false, so a write that cannot change a handler's answer never
 // leaves it (docs/design.md, "No call where none is needed"). manifests/webhook/*configuration.yaml
-// carry these expressions verbatim (test/unit/manifests/match-conditions.test.ts compares them) and
+// carry these expressions verbatim (test/unit/manifests.test.ts compares them) and
 // the test cluster registers them from here (tools/test-cluster/webhook-registration.ts).
 //
 // What the handlers read, and so what an UPDATE must change to be sent:

@@ -22,7 +22,7 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
 /**
  * With --http2: at most 100 streams at once per session (Node's default is unlimited; Go's
  * server allows 250, kube-apiserver's client rarely needs more than a few). The rest of the
- * rapid-reset defence is Node's own (README, "HTTP/2").
+ * rapid-reset defence is Node's own (README, "Running the webhook").
  */
 export const HTTP2_SETTINGS = { maxConcurrentStreams: 100 } as const;
 /** How long a stopping webhook reports not-ready while still serving (cf. kube-apiserver's --shutdown-delay-duration). */

@@ -305,6 +305,10 @@ describe('webhook configurations', () => {
       'spec.scope',
     );
 
+  /** The resource a webhook is for, from its name (`validate.<resource>.maintenance.gardener.cloud`). */
+  const resourceOf = (name: string) =>
+    (/\.(shoots|cloudprofiles|namespacedcloudprofiles|maintenanceexclusions|clustermaintenanceexclusions)\./.exec(name)?.[1] ?? '') as AdmittedResource;
+
   it('registers exactly the six webhooks, each on its route', () => {
     expect(mutating).toHaveLength(1);
     expect(validating).toHaveLength(1);
@@ -341,7 +345,7 @@ describe('webhook configurations', () => {
   });
 
   it.each(webhooks)('%s: matches CREATE and UPDATE of its one resource (no subresources)', (name, w) => {
-    const resource = /\.(shoots|cloudprofiles|namespacedcloudprofiles|maintenanceexclusions|clustermaintenanceexclusions)\./.exec(name)?.[1] ?? '';
+    const resource = resourceOf(name);
     const freeze = resource.endsWith('maintenanceexclusions');
     const rules = arr(w.rules);
     expect(rules).toHaveLength(1);
@@ -357,7 +361,7 @@ describe('webhook configurations', () => {
   // One copy of the conditions: the manifests carry src/admission/match-conditions.ts verbatim,
   // and the test cluster registers the same (its e2e tests then exercise what users install).
   it.each(webhooks)('%s: matchConditions as src/admission/match-conditions.ts has them, as the test cluster registers them', (name, w) => {
-    const resource = /\.(\w+)\.maintenance\.gardener\.cloud$/.exec(name)?.[1] as AdmittedResource;
+    const resource = resourceOf(name);
     const expected = matchConditionsFor(resource);
     expect(w.matchConditions ?? []).toEqual(expected);
     const registered = webhookConfigurations(1, 'ca').flatMap((cfg) => arr((cfg as Obj).webhooks)).find((r) => r.name === name);
