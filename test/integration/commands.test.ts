@@ -489,3 +489,25 @@ describe('run as a user runs them, on bad files', () => {
     });
   });
 });
+
+// On a Node older than 24 (Debian 12's is 20), the program would fail while loading client-node's
+// undici, with a stack trace. dist/cli.js checks first. The child is this Node, told by a preload
+// that it is 20.20.2; the message is the one a user of Debian's Node sees.
+describe('run on a Node older than 24', () => {
+  requireBuild();
+  const pretend20 = `data:text/javascript,${encodeURIComponent("Object.defineProperty(process.versions, 'node', { value: '20.20.2' });")}`;
+
+  it.each([[['--help']], [['plan', '--shoot', 'examples/shoots/auto-rotation.yaml']], [['webhook']]])('%j: one line that names the Node it needs, exit 1', async (args) => {
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', pretend20, CLI, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
+      });
+    });
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'shoot-maintenance: needs Node 24 or newer, this is Node 20.20.2. In a checkout, `eval "$(bash scripts/node24.sh)"` puts Node 24 first on PATH.\n',
+    });
+  });
+});
