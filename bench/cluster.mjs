@@ -27,7 +27,7 @@ import { kubeClient, pool } from './lib/kube-http.mjs';
 import { alternateRounds, summarizeRounds } from './lib/ab-summary.mjs';
 import { createShoots as createShootsWith, SHOOTS_API, shootBody } from './lib/creates.mjs';
 import { MIXED_WRITES, mixedWrites } from './lib/mixed-writes.mjs';
-import { webhookCallSplit } from './lib/webhook-calls.mjs';
+import { SHOOT_HOOKS, webhookCallSplit } from './lib/webhook-calls.mjs';
 import { groupBy, parseMetrics, sumOf } from './lib/prometheus.mjs';
 
 const PART = 'cluster';
@@ -140,9 +140,8 @@ try {
   // The HTTP/2 A/B: a second process of ours with --http2 (its own certificates), for the Shoot webhooks only.
   const webhookH2 = await startWebhookProcess({ cluster, log: say, certDir: join(cluster.dir, 'webhook-h2-certs'), extraArgs: ['--http2'] });
   cleanup.unshift(() => webhookH2.stop());
-  const shootHookNames = new Set([MUTATE_SHOOTS, VALIDATE_SHOOTS]);
   const configurationsFor = (port, caPem = webhook.caCertPem) =>
-    webhookConfigurations(port, caPem).map((c) => ({ ...c, webhooks: c.webhooks.filter((w) => port === webhook.port || shootHookNames.has(w.name)) }));
+    webhookConfigurations(port, caPem).map((c) => ({ ...c, webhooks: c.webhooks.filter((w) => port === webhook.port || SHOOT_HOOKS.has(w.name)) }));
   const registrations = {
     none: undefined,
     // Only the Shoot webhooks point at the no-op server (nothing else is written during the rounds).
@@ -261,7 +260,7 @@ try {
     mutate: sumOf(m, 'apiserver_admission_webhook_request_total', { name: MUTATE_SHOOTS }),
     validate: sumOf(m, 'apiserver_admission_webhook_request_total', { name: VALIDATE_SHOOTS }),
   });
-  const excluded = (m) => sumOf(m, 'apiserver_admission_match_condition_exclusions_total', { name: (v) => v === MUTATE_SHOOTS || v === VALIDATE_SHOOTS });
+  const excluded = (m) => sumOf(m, 'apiserver_admission_match_condition_exclusions_total', { name: (v) => SHOOT_HOOKS.has(v) });
   result.mixedWrites = { writes: MIXED_WRITES };
   for (const withConditions of [false, true]) {
     await switchConditions(withConditions);

@@ -1,9 +1,12 @@
 // kube-apiserver's own view of the Shoot webhook calls between two scrapes of its /metrics, for the
 // benchmarks that go through it (bench/cluster.mjs, bench/node-service.mjs).
+import { importTools } from './common.mjs';
 import { sumOf } from './prometheus.mjs';
 
-/** The two Shoot webhooks, as both the test registration and manifests/ name them. */
-export const SHOOT_HOOKS = new Set(['mutate.shoots.maintenance.gardener.cloud', 'validate.shoots.maintenance.gardener.cloud']);
+const { MUTATE_SHOOTS, VALIDATE_SHOOTS } = await importTools('webhook-registration.js');
+
+/** The two Shoot webhooks, named as the test registration names them (and manifests/, by a unit test). */
+export const SHOOT_HOOKS = new Set([MUTATE_SHOOTS, VALIDATE_SHOOTS]);
 
 const shootCreates = { verb: 'POST', resource: 'shoots', group: 'core.gardener.cloud', subresource: (v) => (v ?? '') === '' };
 

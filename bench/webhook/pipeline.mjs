@@ -10,7 +10,7 @@ import { envInt, importDist, machine } from '../lib/common.mjs';
 import { CLOUD_PROFILE_FILE, scenarios } from './bodies.mjs';
 
 const { parseJsonDocument, decodeAdmissionReview, encodeAdmissionReview } = await importDist('admission/review.js');
-const { mutateShootReview, validateShootReview } = await importDist('admission/shoot-handlers.js');
+const { ADMISSION_ROUTES } = await importDist('webhook/routes/admission-routes.js');
 const { loadCloudProfileFiles } = await importDist('catalogue/profile-files.js');
 const { DEFAULT_SCHEDULER_USER, DEFAULT_EXPIRY_WARNING_DAYS } = await importDist('admission/handler-deps.js');
 
@@ -22,7 +22,6 @@ const deps = {
   expiryWarningDays: DEFAULT_EXPIRY_WARNING_DAYS,
   log: { error() {}, debug() {} },
 };
-const HANDLERS = { '/mutate/shoots': mutateShootReview, '/validate/shoots': validateShootReview };
 const STAGES = ['parse', 'decode', 'handler', 'encode'];
 
 const m = machine();
@@ -30,7 +29,7 @@ console.log(`${new Date().toISOString()} on ${m.cores} cores (${m.cpu}), Node ${
 console.log('| body | parse µs | decode µs | handler µs | encode µs | ours in all µs | baseline (parse + answer) µs | ours − baseline µs |');
 console.log('|---|--:|--:|--:|--:|--:|--:|--:|');
 for (const scenario of scenarios()) {
-  const handler = HANDLERS[scenario.route];
+  const handler = ADMISSION_ROUTES[scenario.route];
   const body = Buffer.from(scenario.body);
   let ns;
   for (let pass = 0; pass < 2; pass++) {

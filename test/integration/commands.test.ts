@@ -331,6 +331,21 @@ describe('called as functions', () => {
   });
 });
 
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+/** `node [nodeArgs] dist/cli.js args` in a child process, as a user runs it. */
+function cli(args: string[], nodeArgs: string[] = []): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [...nodeArgs, CLI, ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 // `review` and `plan` on bad files, run as a user runs them (`node dist/cli.js …` in a child
 // process): a clear one-line message on stderr and a non-zero exit, or (review) a well-formed
 // response review; never a stack trace, never a JavaScript internal error text.
@@ -338,20 +353,6 @@ describe('run as a user runs them, on bad files', () => {
   requireBuild();
   const tmp = mkdtempSync(join(tmpdir(), 'sm-commands-bad-files-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-  interface Run {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-  }
-  function cli(args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-      execFile(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 30_000 }, (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-        resolve({ code, stdout, stderr });
-      });
-    });
-  }
 
   /** What a JavaScript bug looks like to a user, as opposed to a message about their file. */
   const INTERNAL = /is not a function|Cannot read propert|is not iterable|Cannot convert|undefined is not|Maximum call stack|is not defined|Invalid time value|\n\s+at /;
@@ -498,12 +499,7 @@ describe('run on a Node older than 24', () => {
   const pretend20 = `data:text/javascript,${encodeURIComponent("Object.defineProperty(process.versions, 'node', { value: '20.20.2' });")}`;
 
   it.each([[['--help']], [['plan', '--shoot', 'examples/shoots/auto-rotation.yaml']], [['webhook']]])('%j: one line that names the Node it needs, exit 1', async (args) => {
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', pretend20, CLI, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
-      });
-    });
-    expect(run).toEqual({
+    expect(await cli(args, ['--import', pretend20])).toEqual({
       code: 1,
       stdout: '',
       stderr:
